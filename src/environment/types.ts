@@ -1,4 +1,4 @@
-import type { Manifest } from './manifest.ts'
+import type { Manifest } from './manifest.js'
 
 /** The expected output of a case: one answer, or any of several accepted answers. */
 export type Target = string | string[]

@@ -1,4 +1,4 @@
-import type { EnvCase, Target } from '../environment/types.ts'
+import type { EnvCase, Target } from '../environment/types.js'
 
 /** What one scorer says about one response. */
 export interface Score {
