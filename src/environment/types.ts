@@ -43,4 +43,6 @@ export interface Environment {
   /** Cases of every phase, in file order. */
   phases: Record<string, EnvCase[]>
   defaultPhase: string
+  /** Few-shot examples (from `harness.fewshot.phase` or `.path`), when the harness asks for them. */
+  fewshotPool?: EnvCase[]
 }
