@@ -1,0 +1,52 @@
+/**
+ * Writes every file of a run folder from the run's records. Used at the end of a run and by
+ * `benchgen score`, so both produce the same folder.
+ */
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Environment } from '../environment/types.js'
+import { renderReport } from '../report/html.js'
+import { toJUnit } from '../report/junit.js'
+import type { Scores } from '../scoring/metrics.js'
+import { orderRecords, toFineTuneRows, writeFailures, writePredictions, writeScores } from './artifacts.js'
+import { writeJsonAtomic } from './json-file.js'
+import type { CaseRecord } from './record.js'
+import type { RunInfo } from './run-info.js'
+import { writeSubmission } from './submission.js'
+
+/** File names inside a run folder. */
+export const RUN_FILES = {
+  info: 'run.json',
+  results: 'results.jsonl',
+  predictions: 'predictions.jsonl',
+  scores: 'scores.json',
+  failures: 'failures.jsonl',
+  submission: 'submission.zip',
+  report: 'report.html',
+  junit: 'junit.xml'
+} as const
+
+export interface RunFolderInput {
+  outDir: string
+  info: RunInfo
+  scores: Scores
+  records: readonly CaseRecord[]
+  environment: Pick<Environment, 'manifest'>
+}
+
+export async function writeRunFolder(input: RunFolderInput): Promise<void> {
+  const { outDir, info, scores } = input
+  const records = orderRecords(input.records)
+  const heldOutPhases = new Set(
+    Object.entries(input.environment.manifest.phases ?? {})
+      .filter(([, phase]) => phase.heldOut)
+      .map(([name]) => name)
+  )
+  await writeJsonAtomic(join(outDir, RUN_FILES.info), info)
+  await writeScores(join(outDir, RUN_FILES.scores), scores)
+  await writePredictions(join(outDir, RUN_FILES.predictions), records)
+  await writeFailures(join(outDir, RUN_FILES.failures), toFineTuneRows(records, { heldOutPhases }))
+  await writeSubmission(join(outDir, RUN_FILES.submission), { info, records })
+  await writeFile(join(outDir, RUN_FILES.junit), toJUnit(info, records))
+  await writeFile(join(outDir, RUN_FILES.report), renderReport({ info, scores, records }))
+}
