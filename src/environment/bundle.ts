@@ -37,12 +37,14 @@ export interface ExtractedBundle {
 
 type Caps = Required<Omit<BundleLimits, 'tmpDir'>>
 
+/** Caps applied when `extractBundle` is not given its own. */
 export const DEFAULT_BUNDLE_LIMITS: Readonly<Caps> = {
   maxEntries: 10_000,
   maxFileBytes: 200 * 1024 ** 2,
   maxTotalBytes: 1024 ** 3
 }
 
+/** Manifest file names, in the order they are looked for. */
 export const MANIFEST_FILES = ['environment.yaml', 'environment.yml', 'environment.json'] as const
 
 const S_IFMT = 0o170000

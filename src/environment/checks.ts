@@ -25,6 +25,7 @@ export function pickDefaultPhase(manifest: Manifest, phaseNames: readonly string
   return manifest.defaultPhase ?? (phaseNames.includes('test') ? 'test' : (phaseNames[0] ?? 'test'))
 }
 
+/** `defaultPhase`, when set, names a phase that exists. */
 export function checkDefaultPhase(manifest: Manifest, phaseNames: readonly string[], at: IssueAt): Issue[] {
   if (manifest.defaultPhase === undefined || phaseNames.includes(manifest.defaultPhase)) return []
   return [at(['defaultPhase'], `names no phase "${manifest.defaultPhase}"`, `phases: ${phaseNames.join(', ')}`)]

@@ -172,10 +172,12 @@ export function getPath(value: unknown, path: string): unknown {
   return current
 }
 
+/** A JSON object (not null, not an array). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** "an array", "a string", "null"…: how messages name a JSON value's type. */
 export function describeJsonType(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'

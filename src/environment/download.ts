@@ -96,7 +96,7 @@ export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<
     for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length
       if (size > maxBytes) {
-        body.destroy()
+        discard(body)
         throw tooLarge(url, maxBytes)
       }
       chunks.push(chunk)
@@ -153,10 +153,16 @@ async function openResponse(url: string, opts: FetchOptions & { maxBytes: number
   }
   const declared = Number(response.headers['content-length'])
   if (Number.isFinite(declared) && declared > opts.maxBytes) {
-    response.body.destroy()
+    discard(response.body)
     throw tooLarge(url, opts.maxBytes, declared)
   }
   return response.body
+}
+
+/** Drop a response body unread. undici reports a destroyed body as an AbortError: expected here. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {})
+  body.destroy()
 }
 
 /** First bytes of an error body (GitHub explains 404s there); the rest is discarded. */
@@ -167,7 +173,7 @@ async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<strin
       text += chunk.toString('utf8')
       if (text.length > 300) break
     }
-    body.destroy()
+    discard(body)
     return text.replace(/\s+/g, ' ').trim().slice(0, 200)
   } catch {
     return ''

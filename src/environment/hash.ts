@@ -61,6 +61,7 @@ export function normaliseText(bytes: Buffer): Buffer {
   return Buffer.from(text.replace(/\r\n?/g, '\n'), 'utf8')
 }
 
+/** sha256 of bytes or UTF-8 text, as lowercase hex. */
 export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex')
 }

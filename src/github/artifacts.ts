@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { extractBundle } from '../environment/bundle.js'
 import { BenchgenError } from '../errors.js'
 import type { Octokit, RepoRef } from './octokit.js'
-import { extractZip } from './unzip.js'
 
 /** An artifact as the list endpoints describe it. */
 export interface ArtifactInfo {
@@ -90,7 +90,8 @@ function toArtifactInfo(artifact: RawArtifact): ArtifactInfo {
 }
 
 /**
- * Download artifact `artifactId` and extract it into a new temporary folder, which is returned.
+ * Download artifact `artifactId` and extract it (with src/environment/bundle.ts's safety rules:
+ * no traversal, no links, capped sizes) into a new temporary folder, which is returned.
  *
  * GitHub answers the zip endpoint with a redirect to short-lived blob storage. The redirect is
  * followed by hand: the token is not sent to the storage host, and the bytes stream to disk
@@ -117,8 +118,8 @@ export async function downloadArtifact(octokit: Octokit, repo: RepoRef, artifact
   }
   if (!body) throw new ArtifactDownloadError(`Artifact ${artifactId}: the zip download returned no body`)
   await writeCapped(body, zipPath, maxBytes, artifactId)
-  const dir = join(work, 'files')
-  await extractZip(zipPath, dir, { maxTotalBytes: maxBytes })
+  // The artifact is untrusted (a fork's, in the two-phase comment): the bundle rules apply.
+  const { dir } = await extractBundle(zipPath, { maxTotalBytes: maxBytes, maxFileBytes: maxBytes, tmpDir: work })
   await rm(zipPath, { force: true })
   return dir
 }

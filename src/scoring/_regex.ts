@@ -5,11 +5,29 @@
  * `regexes_to_ignore` uses `(?s).*#### `), named groups `(?P<name>…)` and back-references
  * `(?P=name)`. Everything else is JavaScript syntax.
  */
+import { setFlagsFromString } from 'node:v8'
 import { ValidationError } from '../errors.js'
 
 const INLINE_FLAGS = /^\(\?([aiLmsux]+)\)/
 const PY_NAMED_GROUP = /(?<!\\)\(\?P</g
 const PY_BACKREF = /(?<!\\)\(\?P=(\w+)\)/g
+
+let backtrackGuard = false
+
+/**
+ * Let V8 switch a regular expression to its linear-time engine once it has backtracked 50,000
+ * times, so a pattern like `(a+)+b` fails in milliseconds instead of hanging the run. Capping the
+ * scanned text does not help there: exponential backtracking needs only a few dozen characters.
+ * The switch is process-wide but only changes how long pathological matches take, never their
+ * result. V8's linear engine does not handle every pattern (not the i and u flags,
+ * back-references or lookarounds); those stay unguarded. Called on the first user pattern
+ * compiled, not at import time; idempotent.
+ */
+export function enableBacktrackGuard(): void {
+  if (backtrackGuard) return
+  backtrackGuard = true
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks')
+}
 
 /**
  * Compile `pattern` with `flags`, translating Python-only syntax. Throws a ValidationError naming
@@ -31,6 +49,7 @@ export function compilePattern(pattern: string, flags: string, field: string): R
     for (const flag of pyFlags) if ('ims'.includes(flag)) merged.add(flag)
     source = source.slice(inline[0].length)
   }
+  enableBacktrackGuard()
   source = source.replace(PY_NAMED_GROUP, '(?<').replace(PY_BACKREF, '\\k<$1>')
   try {
     return new RegExp(source, [...merged].join(''))

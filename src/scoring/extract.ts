@@ -18,10 +18,11 @@ import { compilePattern, groupCount, showPattern } from './_regex.js'
 export type ExtractOptions = z.input<typeof Extract>
 
 /**
- * Characters of a response that are scanned. A pattern with nested quantifiers can take time
- * exponential in the input; bounding the input bounds the damage of a careless pattern, and no
- * real answer sits 100k characters deep. First/positive selections scan the head, last/negative
- * selections the tail, where their answers are.
+ * Characters of a response that are scanned. A careless pattern (`\d+\s*$`) can take time
+ * quadratic in the input, and a response can be megabytes of repeated tokens; no real answer sits
+ * 100k characters deep. First/positive selections scan the head, last/negative selections the
+ * tail, where their answers are. On a cut text `^` and `$` also match at the cut. Exponential patterns are handled by the backtrack guard of
+ * enableBacktrackGuard() in _regex.ts.
  */
 export const MAX_SCAN_CHARS = 100_000
 

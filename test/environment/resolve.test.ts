@@ -1,11 +1,12 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Agent } from 'undici'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DownloadError, formatIssue, UnsafeBundleError, ValidationError } from '../../src/errors.js'
 import { loadEnvironment, validateEnvironment } from '../../src/environment/load.js'
 import { packEnvironment } from '../../src/environment/pack.js'
-import { compareVersions, parseEnvironmentRef } from '../../src/environment/resolve.js'
+import { compareVersions, defaultHubDir, parseEnvironmentRef } from '../../src/environment/resolve.js'
 import { sha256Hex } from '../../src/environment/hash.js'
 import { cleanup, jsonl, makeZip, manifestYaml, renameEntry, startServer, tempDir, TINY_ROWS, writeTinyEnv, type TestServer } from './_helpers.js'
 
@@ -59,6 +60,12 @@ describe('parseEnvironmentRef', () => {
     }
     expect(error).toBeInstanceOf(ValidationError)
     expect(formatIssue((error as ValidationError).issues[0]!)).toContain(expected)
+  })
+})
+
+describe('defaultHubDir', () => {
+  it('is the environments/ folder of this package', () => {
+    expect(defaultHubDir()).toBe(fileURLToPath(new URL('../../environments', import.meta.url)))
   })
 })
 

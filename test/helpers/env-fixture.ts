@@ -27,7 +27,7 @@ export function answerFor(prompt: string): string {
   if (!match) return 'I do not know.'
   const a = Number(match[1])
   const b = Number(match[2])
-  const wrong = (a * 31 + b) % 5 === 0
+  const wrong = (a + 2 * b) % 5 === 0
   return `Let me add. ${a} plus ${b}.\nAnswer: ${a + b + (wrong ? 1 : 0)}`
 }
 
@@ -48,7 +48,7 @@ export async function writeFixtureEnvironment(count: number, options: { dir?: st
       '  path: data/test.jsonl',
       '  fields: { id: id, input: question, target: answer, tags: tag }',
       'harness:',
-      '  system: Answer with "Answer: N".',
+      "  system: 'Answer with \"Answer: N\".'",
       '  template: "{{question}}"',
       '  generation: { temperature: 0, max_tokens: 32 }',
       'scoring:',

@@ -175,6 +175,8 @@ interface Opened {
   problems: string[]
 }
 
+if (!hasChromium) console.warn(`report.html browser tests ${CHROMIUM_SKIP_REASON}`)
+
 describe.skipIf(!hasChromium)(`report.html in Chromium${hasChromium ? '' : ` (${CHROMIUM_SKIP_REASON})`}`, () => {
   let browser: Browser
   let dir: string

@@ -81,16 +81,29 @@ describe('runEvaluation', () => {
     const reference = await runEvaluation(clean.base)
 
     const kinds: Fault[] = [{ kind: '429', retryAfter: 1 }, { kind: '500' }, { kind: '503' }, { kind: 'reset' }, { kind: 'truncated' }, { kind: 'hang' }, { kind: 'invalid-json' }]
-    const faulty = await setup(60, ({ n }) => (n % 3 === 0 ? kinds[(n / 3) % kinds.length] : undefined))
+    // Each case meets one or two faults before it is answered: the first attempt of every case
+    // fails with one of the kinds in turn, and every other case fails a second time too.
+    const seen = new Map<string, number>()
+    const questions = fixtureCases(60).map((c) => c.question)
+    const faulty = await setup(60, ({ body }) => {
+      const question = lastUserText(body as never)
+      const k = questions.indexOf(question)
+      const attempt = (seen.get(question) ?? 0) + 1
+      seen.set(question, attempt)
+      if (attempt === 1) return kinds[k % kinds.length]
+      if (attempt === 2 && k % 2 === 0) return kinds[(k + 3) % kinds.length]
+      return undefined
+    })
     const outcome = await runEvaluation(faulty.base)
 
+    expect(outcome.records.filter((r) => r.error).map((r) => r.error?.message)).toEqual([])
     expect(outcome.scores.errors).toBe(0)
     expect(outcomeOf(outcome.records)).toEqual(outcomeOf(reference.records))
     for (const key of ['score', 'accuracy', 'exact_match', 'answer_rate', 'n']) expect(outcome.scores[key]).toBe(reference.scores[key])
     const { records } = await readResults(join(faulty.outDir, 'results.jsonl'))
     expect(new Set(records.map((r) => r.id)).size).toBe(60)
     expect(records).toHaveLength(60)
-    expect(records.some((r) => r.attempts > 1)).toBe(true)
+    expect(records.every((r) => r.attempts === (questions.indexOf(r.input) % 2 === 0 ? 3 : 2))).toBe(true)
   })
 
   it('records a case that keeps failing as an error, not as a wrong answer', async () => {

@@ -61,7 +61,14 @@ export function artifactStore(options: ArtifactStoreOptions): BaselineStore {
           rejected.push(`run ${run.id} ${why}`)
           continue
         }
-        const root = await downloadArtifact(octokit, repo, artifact.id, { ...(options.tempRoot ? { tempRoot: options.tempRoot } : {}), ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) })
+        let root: string
+        try {
+          root = await downloadArtifact(octokit, repo, artifact.id, { ...(options.tempRoot ? { tempRoot: options.tempRoot } : {}), ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) })
+        } catch (error) {
+          // Expired between listing and download (410), too large, unsafe: try the next one.
+          rejected.push(`artifact ${artifact.id}: ${describeError(error)}`)
+          continue
+        }
         const dir = await locateRunFolder(root)
         if (!dir) {
           rejected.push(`artifact ${artifact.id} holds no run.json`)

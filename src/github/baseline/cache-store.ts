@@ -67,7 +67,9 @@ export function cacheStore(options: CacheStoreOptions): BaselineStore {
       const prefix = baselineCachePrefix(key)
       if (!key.sha && loadOptions.exactOnly) return miss('no merge base to look up')
       const primary = key.sha ? baselineCacheKey(key, key.sha) : prefix
-      const restoreKeys = key.sha && !loadOptions.exactOnly ? [prefix] : []
+      // Without a sha the prefix is also the restore key: the service matches restore keys by
+      // prefix, the primary key exactly.
+      const restoreKeys = loadOptions.exactOnly ? [] : [prefix]
       await rm(dir, { recursive: true, force: true })
       let matched: string | undefined
       try {
@@ -77,7 +79,7 @@ export function cacheStore(options: CacheStoreOptions): BaselineStore {
       }
       if (!matched) {
         if (!key.sha) return miss(`no entry under the prefix ${prefix}`)
-        return miss(restoreKeys.length > 0 ? `no entry for ${primary} nor under the prefix ${prefix}` : `no entry for ${primary}`)
+        return miss(loadOptions.exactOnly ? `no entry for ${primary}` : `no entry for ${primary} nor under the prefix ${prefix}`)
       }
       const sha = shaFromCacheKey(prefix, matched)
       let problem: string | null

@@ -30,7 +30,7 @@ export async function findBaseline(
   options: FindBaselineOptions = {}
 ): Promise<BaselineHit | null> {
   let fallback: { hit: BaselineHit; store: string } | null = null
-  for (const store of stores) {
+  for (const [index, store] of stores.entries()) {
     if (fallback && !key.sha) break
     let result
     try {
@@ -45,13 +45,15 @@ export async function findBaseline(
       continue
     }
     if (result.exact) {
-      const hit = { ...result, description: `${result.description} (the merge base)` }
+      const hit = { ...result, description: `${result.description}, the merge base` }
       log(`Baseline from ${store.name}: using ${hit.description}`)
       return hit
     }
     if (!fallback) {
       fallback = { hit: result, store: store.name }
-      if (key.sha) log(`Baseline from ${store.name}: found ${result.description}, not the merge base's own entry; looking further for ${shortSha(key.sha)}`)
+      if (key.sha && index < stores.length - 1) {
+        log(`Baseline from ${store.name}: found ${result.description}, not the merge base's own entry; looking further for ${shortSha(key.sha)}`)
+      }
     }
   }
   if (!fallback) {
@@ -79,6 +81,6 @@ async function distance(hit: BaselineHit, key: BaselineKey, options: FindBaselin
     case 'identical':
       return `the same commit as the merge base ${base}`
     case 'diverged':
-      return `not an ancestor of the merge base ${base} (${commits(relation.behindBy)} apart)`
+      return `not an ancestor of the merge base ${base}`
   }
 }
