@@ -2,7 +2,7 @@
  * Writes every file of a run folder from the run's records. Used at the end of a run and by
  * `benchgen score`, so both produce the same folder.
  */
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Environment } from '../environment/types.js'
 import { renderReport } from '../report/html.js'
@@ -11,7 +11,9 @@ import type { Scores } from '../scoring/metrics.js'
 import { orderRecords, toFineTuneRows, writeFailures, writePredictions, writeScores } from './artifacts.js'
 import { writeJsonAtomic } from './json-file.js'
 import type { CaseRecord } from './record.js'
-import type { RunInfo } from './run-info.js'
+import { RunInfo } from './run-info.js'
+import { readResults } from './results-file.js'
+import { ValidationError } from '../errors.js'
 import { writeSubmission } from './submission.js'
 
 /** File names inside a run folder. */
@@ -49,4 +51,38 @@ export async function writeRunFolder(input: RunFolderInput): Promise<void> {
   await writeSubmission(join(outDir, RUN_FILES.submission), { info, records })
   await writeFile(join(outDir, RUN_FILES.junit), toJUnit(info, records))
   await writeFile(join(outDir, RUN_FILES.report), renderReport({ info, scores, records }))
+}
+
+/** A finished run read back from its folder: what compare, diff and the action consume. */
+export interface RunFolder {
+  dir: string
+  info: RunInfo
+  scores: Scores
+  records: CaseRecord[]
+}
+
+/** Read run.json, scores.json and results.jsonl, with errors that name the file and what to do. */
+export async function readRunFolder(dir: string): Promise<RunFolder> {
+  const read = async (name: string): Promise<string> => {
+    try {
+      return await readFile(join(dir, name), 'utf8')
+    } catch (cause) {
+      throw new ValidationError([{ file: join(dir, name), message: 'cannot be read', hint: 'pass a run folder written by benchgen run (it holds run.json, scores.json and results.jsonl)' }], undefined, { cause })
+    }
+  }
+  const parseJson = (name: string, text: string): unknown => {
+    try {
+      return JSON.parse(text)
+    } catch (cause) {
+      throw new ValidationError([{ file: join(dir, name), message: 'is not valid JSON' }], undefined, { cause })
+    }
+  }
+  const infoResult = RunInfo.safeParse(parseJson(RUN_FILES.info, await read(RUN_FILES.info)))
+  if (!infoResult.success) {
+    throw new ValidationError(infoResult.error.issues.map((issue) => ({ file: join(dir, RUN_FILES.info), field: issue.path.join('.'), message: issue.message })))
+  }
+  const scores = parseJson(RUN_FILES.scores, await read(RUN_FILES.scores)) as Scores
+  await read(RUN_FILES.results)
+  const { records } = await readResults(join(dir, RUN_FILES.results))
+  return { dir, info: infoResult.data, scores, records }
 }

@@ -1,5 +1,6 @@
 /** The `choice` scorer: multiple choice, comparing the letter a response picks with the target's. */
 import { createNormalizer } from './normalize.js'
+import { MAX_SCAN_CHARS } from './extract.js'
 import { withExtract } from './factory.js'
 import type { ScorerFactory } from './factory.js'
 import { quote, targetList } from './_util.js'
@@ -12,6 +13,20 @@ export interface ChoiceAnswer {
 
 const normalizeChoice = createNormalizer({ case: true, whitespace: true, punctuation: true })
 const escapeClass = (letters: string): string => [...letters].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')
+
+const DECORATION = /[*_`"'\s]/u
+
+/**
+ * The response without surrounding markdown emphasis, code ticks and quotes ("**B**" → "B").
+ * A loop, not /[…]+$/: that expression retries at every character of a long inner run of spaces.
+ */
+function stripDecoration(text: string): string {
+  let start = 0
+  let end = text.length
+  while (start < end && DECORATION.test(text.charAt(start))) start++
+  while (end > start && DECORATION.test(text.charAt(end - 1))) end--
+  return text.slice(start, end)
+}
 
 /**
  * The letters a case may use: the configured `letters` (default A–J) cut to the case's number of
@@ -27,7 +42,7 @@ export function allowedLetters(letters: string, choices?: readonly string[]): st
  * 1. an answer statement, the last one ("Answer: B", "the answer is (B)", "**Answer:** B",
  *    "the correct option is B"), since models revise themselves;
  * 2. the whole response is a letter ("B", "B.", "(B)", "**B**");
- * 3. the response starts with a letter followed by ".", ")", ":" or "]" ("B. Paris"), or with a
+ * 3. the response starts with a letter followed by ".", ",", ")", ":" or "]" ("B. Paris"), or a
  *    capital letter and a space ("B is right"), except A and I, which start English sentences;
  * 4. parenthesised letters "(B)" anywhere, when they all name the same letter (a response that
  *    walks through "(A) … (B) …" names none);
@@ -45,28 +60,32 @@ export function extractChoice(response: string, allowed: string, choices?: reado
   const strictCase = (found: string): boolean => allowed.includes(found)
 
   const statement = new RegExp(
-    String.raw`(?:\banswer\b|\b(?:correct|right|best|final)\s+(?:option|choice)\b)(?:\s+(?:is|would be|should be|will be))?(?:\s*(?:option|choice|letter)\b)?[\s:*_]*(\()?\s*(${cls})\s*(\))?(?![\p{L}\p{N}])([.):]|\s*$)?`,
+    // One whitespace quantifier between the words and the letter: adjacent ones (\s*\s*) make a
+    // long run of spaces quadratic, and the i/u flags keep V8's linear-time fallback away.
+    String.raw`(?:\banswer\b|\b(?:correct|right|best|final)\s+(?:option|choice)\b)(?:\s+(?:is|would be|should be|will be)\b)?(?:\s+(?:option|choice|letter)\b)?[\s:*_]*(\()?(${cls})(\))?(?![\p{L}\p{N}])([.):]|\s*$)?`,
     'giu'
   )
+  // Answers come last; the tail bounds the time of the unanchored scans on a runaway response.
+  const tail = response.length > MAX_SCAN_CHARS ? response.slice(-MAX_SCAN_CHARS) : response
   let last: string | null = null
-  for (const m of response.matchAll(statement)) {
+  for (const m of tail.matchAll(statement)) {
     const letter = m[2] ?? ''
     // "the answer is a bird" must not read as choice A: lower case needs parentheses or punctuation.
     if (strictCase(letter) || (m[1] && m[3]) || m[4] !== undefined) last = canonical(letter) ?? last
   }
   if (last) return { letter: last, how: 'answer statement' }
 
-  const stripped = response.trim().replace(/^[*_`"'\s]+|[*_`"'\s]+$/g, '')
+  const stripped = stripDecoration(response)
   const bare = new RegExp(String.raw`^\(?(${cls})\)?[.:)]?$`, 'iu').exec(stripped)
   if (bare?.[1]) return { letter: canonical(bare[1]) ?? bare[1], how: 'bare letter' }
 
-  const leadPunct = new RegExp(String.raw`^\(?(${cls})[.):\]]`, 'iu').exec(stripped)
+  const leadPunct = new RegExp(String.raw`^\(?(${cls})[.,):\]]`, 'iu').exec(stripped)
   if (leadPunct?.[1]) return { letter: canonical(leadPunct[1]) ?? leadPunct[1], how: 'leading letter' }
   const leadSpace = new RegExp(String.raw`^(${cls})\s`, 'u').exec(stripped)
   if (leadSpace?.[1] && leadSpace[1] !== 'A' && leadSpace[1] !== 'I') return { letter: leadSpace[1], how: 'leading letter' }
 
   const parenthesised = new Set<string>()
-  for (const m of response.matchAll(new RegExp(String.raw`\((${cls})\)`, 'giu'))) parenthesised.add(canonical(m[1] ?? '') ?? '')
+  for (const m of tail.matchAll(new RegExp(String.raw`\((${cls})\)`, 'giu'))) parenthesised.add(canonical(m[1] ?? '') ?? '')
   parenthesised.delete('')
   if (parenthesised.size === 1) return { letter: [...parenthesised][0] ?? '', how: 'parenthesised letter' }
   if (parenthesised.size > 1) return null

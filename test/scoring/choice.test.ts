@@ -54,6 +54,13 @@ describe('extractChoice', () => {
     expect(extractChoice('Answer: I', 'ABCDEFGHIJ')?.letter).toBe('I')
   })
 
+  it('handles runaway responses in linear time', () => {
+    const started = Date.now()
+    expect(extractChoice(`answer${' '.repeat(200_000)}!`, 'ABCD')).toBeNull()
+    expect(extractChoice(`${'(A) '.repeat(50_000)}Answer: C`, 'ABCD')?.letter).toBe('C')
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
   it('uses the configured letters', () => {
     expect(extractChoice('Answer: 3', '1234')?.letter).toBe('3')
     expect(extractChoice('Answer: z', 'wxyz')?.letter).toBe('z')
