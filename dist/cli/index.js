@@ -99243,8 +99243,23 @@ function withExtract(extract, compare) {
 
 
 
+
 const normalizeChoice = createNormalizer({ case: true, whitespace: true, punctuation: true });
 const escapeClass = (letters) => [...letters].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('');
+const DECORATION = /[*_`"'\s]/u;
+/**
+ * The response without surrounding markdown emphasis, code ticks and quotes ("**B**" → "B").
+ * A loop, not /[…]+$/: that expression retries at every character of a long inner run of spaces.
+ */
+function stripDecoration(text) {
+    let start = 0;
+    let end = text.length;
+    while (start < end && DECORATION.test(text.charAt(start)))
+        start++;
+    while (end > start && DECORATION.test(text.charAt(end - 1)))
+        end--;
+    return text.slice(start, end);
+}
 /**
  * The letters a case may use: the configured `letters` (default A–J) cut to the case's number of
  * choices, so "E" is no answer to a four-choice question.
@@ -99275,9 +99290,14 @@ function extractChoice(response, allowed, choices) {
         return i >= 0 ? (allowed[i] ?? null) : null;
     };
     const strictCase = (found) => allowed.includes(found);
-    const statement = new RegExp(String.raw `(?:\banswer\b|\b(?:correct|right|best|final)\s+(?:option|choice)\b)(?:\s+(?:is|would be|should be|will be))?(?:\s*(?:option|choice|letter)\b)?[\s:*_]*(\()?\s*(${cls})\s*(\))?(?![\p{L}\p{N}])([.):]|\s*$)?`, 'giu');
+    const statement = new RegExp(
+    // One whitespace quantifier between the words and the letter: adjacent ones (\s*\s*) make a
+    // long run of spaces quadratic, and the i/u flags keep V8's linear-time fallback away.
+    String.raw `(?:\banswer\b|\b(?:correct|right|best|final)\s+(?:option|choice)\b)(?:\s+(?:is|would be|should be|will be)\b)?(?:\s+(?:option|choice|letter)\b)?[\s:*_]*(\()?(${cls})(\))?(?![\p{L}\p{N}])([.):]|\s*$)?`, 'giu');
+    // Answers come last; the tail bounds the time of the unanchored scans on a runaway response.
+    const tail = response.length > MAX_SCAN_CHARS ? response.slice(-MAX_SCAN_CHARS) : response;
     let last = null;
-    for (const m of response.matchAll(statement)) {
+    for (const m of tail.matchAll(statement)) {
         const letter = m[2] ?? '';
         // "the answer is a bird" must not read as choice A: lower case needs parentheses or punctuation.
         if (strictCase(letter) || (m[1] && m[3]) || m[4] !== undefined)
@@ -99285,7 +99305,7 @@ function extractChoice(response, allowed, choices) {
     }
     if (last)
         return { letter: last, how: 'answer statement' };
-    const stripped = response.trim().replace(/^[*_`"'\s]+|[*_`"'\s]+$/g, '');
+    const stripped = stripDecoration(response);
     const bare = new RegExp(String.raw `^\(?(${cls})\)?[.:)]?$`, 'iu').exec(stripped);
     if (bare?.[1])
         return { letter: canonical(bare[1]) ?? bare[1], how: 'bare letter' };
@@ -99296,7 +99316,7 @@ function extractChoice(response, allowed, choices) {
     if (leadSpace?.[1] && leadSpace[1] !== 'A' && leadSpace[1] !== 'I')
         return { letter: leadSpace[1], how: 'leading letter' };
     const parenthesised = new Set();
-    for (const m of response.matchAll(new RegExp(String.raw `\((${cls})\)`, 'giu')))
+    for (const m of tail.matchAll(new RegExp(String.raw `\((${cls})\)`, 'giu')))
         parenthesised.add(canonical(m[1] ?? '') ?? '');
     parenthesised.delete('');
     if (parenthesised.size === 1)

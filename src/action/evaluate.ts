@@ -73,7 +73,7 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
     return loaded
   })
 
-  const config = await parseModelSpec(inputs.model, {}, { cwd: workspace })
+  const config = await parseModelSpec(inputs.model, inputs.modelName ? { name: inputs.modelName } : {}, { cwd: workspace })
   const key = modelKey(config)
   const apiKey = inputs.apiKey || (config.apiKeyEnv ? env[config.apiKeyEnv] : undefined)
   const runDir = join(temp, 'benchgen', environment.manifest.name, key)
@@ -101,8 +101,11 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
   })
   const head: RunFolder = { dir: runDir, info: outcome.info, scores: outcome.scores, records: outcome.records }
 
-  const baselineKey: BaselineKey | null = await baselineKeyFor(inputs, context, octokit, outcome)
-  const stores = baselineStores(inputs, context, octokit, temp, workspace)
+  // Without a token (a local run, @github/local-action) nothing is asked of the GitHub API.
+  const online = inputs.githubToken !== ''
+  if (!online) reporter.info('No github-token: skipping the baseline lookup through the API, the comment and the check.')
+  const baselineKey = await baselineKeyFor(inputs, context, online ? octokit : null, outcome)
+  const stores = baselineStores(inputs, context, octokit, temp, workspace).filter((store) => online || store.name === 'file')
   let baseline: BaselineHit | null = null
   let baselineRun: RunFolder | null = null
   if (baselineKey && stores.length > 0) {
@@ -119,7 +122,7 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
     allowHashMismatch: inputs.allowHashMismatch
   })
   const notes: string[] = []
-  if (diff.verdict === 'regressed' && context.pullRequest && inputs.acknowledgeLabel) {
+  if (diff.verdict === 'regressed' && context.pullRequest && inputs.acknowledgeLabel && online) {
     const labelled = await hasLabel(octokit, context.repo, context.pullRequest.number, inputs.acknowledgeLabel, context.pullRequest.labels)
     if (labelled) {
       diff = acknowledge(diff, inputs.acknowledgeLabel)
@@ -148,16 +151,16 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
     notes
   })
 
-  if (context.pullRequest && inputs.comment !== 'off') {
+  if (online && context.pullRequest && inputs.comment !== 'off') {
     const result = await upsertComment(octokit, { repo: context.repo, issueNumber: context.pullRequest.number, marker: commentMarker(context.workflow, environment.manifest.name, key), body, mode: inputs.comment })
     if (result.url) reporter.setOutput('comment-url', result.url)
     reporter.info(`PR comment: ${result.action}${result.url ? ` ${result.url}` : ''}${result.reason ? ` (${result.reason})` : ''}`)
     if (result.action === 'forbidden') await handForkComment(runDir, baseline, context, env, inputs, reporter)
-  } else if (context.isDefaultBranchPush && inputs.commentOnPush && inputs.comment !== 'off') {
+  } else if (online && context.isDefaultBranchPush && inputs.commentOnPush && inputs.comment !== 'off') {
     await commentOnAssociatedPulls(octokit, context, commentMarker(context.workflow, environment.manifest.name, key), body, inputs, reporter)
   }
 
-  if (inputs.checkName) {
+  if (inputs.checkName && online) {
     const envPath = environmentPathInRepo(environment, workspace, env.GITHUB_WORKSPACE)
     const check = await reportCheck(octokit, {
       repo: context.repo,
@@ -183,11 +186,11 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
 }
 
 /** The baseline to look for: on a PR, the merge base on the base branch; elsewhere none. */
-async function baselineKeyFor(inputs: ActionInputs, context: GitHubRunContext, octokit: Octokit, outcome: RunOutcome): Promise<BaselineKey | null> {
+async function baselineKeyFor(inputs: ActionInputs, context: GitHubRunContext, octokit: Octokit | null, outcome: RunOutcome): Promise<BaselineKey | null> {
   if (inputs.baseline.kind === 'none') return null
   const base = { environmentHash: outcome.info.environment.hash, modelKey: outcome.info.model.key }
   if (context.pullRequest) {
-    const mergeBase = await findMergeBase(octokit, context.repo, context.pullRequest.baseSha, context.pullRequest.headSha)
+    const mergeBase = octokit ? await findMergeBase(octokit, context.repo, context.pullRequest.baseSha, context.pullRequest.headSha) : null
     return { ...base, branch: context.pullRequest.baseRef, sha: mergeBase ?? context.pullRequest.baseSha }
   }
   if (inputs.baseline.kind === 'path') return { ...base, branch: context.defaultBranch ?? 'main' }

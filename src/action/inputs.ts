@@ -9,6 +9,8 @@ export type BaselineSource = { kind: 'auto' | 'cache' | 'artifact' | 'none' } | 
 export interface ActionInputs {
   environment: string
   model: string
+  /** Model name for a bare base URL in `model`. */
+  modelName: string
   apiKey: string
   phase?: string
   limit?: number
@@ -106,6 +108,7 @@ export function readInputs(getInput: GetInput): ActionInputs {
   const inputs: ActionInputs = {
     environment: mode === 'evaluate' ? required('environment') : text('environment'),
     model: mode === 'evaluate' ? required('model') : text('model'),
+    modelName: text('model-name'),
     apiKey: getInput('api-key'),
     limit: optionalInt('limit'),
     concurrency: number('concurrency', 8, (n) => Number.isInteger(n) && n >= 1, 'a whole number of at least 1'),
@@ -126,7 +129,8 @@ export function readInputs(getInput: GetInput): ActionInputs {
     artifactName: text('artifact-name'),
     artifactRetentionDays: number('artifact-retention-days', 30, (n) => Number.isInteger(n) && n >= 0 && n <= 90, 'a whole number of days from 0 to 90'),
     mode,
-    githubToken: text('github-token'),
+    // An unexpanded `${{ github.token }}` (tools that run the action outside Actions) is no token.
+    githubToken: text('github-token').startsWith('${{') ? '' : text('github-token'),
     workingDirectory: text('working-directory') || '.'
   }
   const phase = text('phase')

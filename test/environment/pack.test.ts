@@ -11,9 +11,12 @@ let work: string
 let folder: string
 let cacheDir: string
 
+const savedTmpdir = process.env.TMPDIR
 beforeEach(async () => {
   work = await tempDir()
   cacheDir = await tempDir()
+  // Bundles are extracted under os.tmpdir(): point it at a folder the test removes.
+  process.env.TMPDIR = await tempDir()
   folder = join(work, 'tiny')
   await writeTinyEnv(folder, {
     'scorers/judge.js': 'export function score() { return { value: 1, passed: true, extracted: null, reason: "ok" } }\n',
@@ -24,7 +27,10 @@ beforeEach(async () => {
   })
 })
 afterEach(async () => {
-  await cleanup(work, cacheDir)
+  const extracted = process.env.TMPDIR
+  if (savedTmpdir === undefined) delete process.env.TMPDIR
+  else process.env.TMPDIR = savedTmpdir
+  await cleanup(work, cacheDir, extracted)
 })
 
 describe('packEnvironment', () => {

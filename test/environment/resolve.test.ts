@@ -23,14 +23,20 @@ afterAll(async () => {
   await dispatcher.close()
   await server.close()
 })
+const savedTmpdir = process.env.TMPDIR
 beforeEach(async () => {
   work = await tempDir()
   cacheDir = await tempDir()
+  // Bundles are extracted under os.tmpdir(): point it at a folder the test removes.
+  process.env.TMPDIR = await tempDir()
   server.hits.clear()
   server.routes.clear()
 })
 afterEach(async () => {
-  await cleanup(work, cacheDir)
+  const extracted = process.env.TMPDIR
+  if (savedTmpdir === undefined) delete process.env.TMPDIR
+  else process.env.TMPDIR = savedTmpdir
+  await cleanup(work, cacheDir, extracted)
 })
 
 describe('parseEnvironmentRef', () => {
