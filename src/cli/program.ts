@@ -10,6 +10,7 @@ import { write } from './io.js'
 import type { CliIo } from './io.js'
 import { registerRun } from './run-command.js'
 import { registerScore } from './score-command.js'
+import { registerExport } from './export-command.js'
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0
@@ -25,6 +26,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerRun(program, io, setExit)
   registerEnvironmentCommands(program, io, setExit)
   registerScore(program, io)
+  registerExport(program, io)
   try {
     await program.parseAsync(argv, { from: 'user' })
     return exitCode

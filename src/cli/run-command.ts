@@ -9,6 +9,8 @@ import type { ModelConfig } from '../model/config.js'
 import { runMarkdown } from '../report/markdown.js'
 import { runEvaluation } from '../run/run.js'
 import { RUN_FILES } from '../run/run-folder.js'
+import { contamination, trainingHashes } from '../run/export.js'
+import { writeJsonAtomic } from '../run/json-file.js'
 import { gitInfo } from './git-info.js'
 import { write } from './io.js'
 import type { CliIo } from './io.js'
@@ -34,6 +36,7 @@ export interface RunFlags {
   json?: boolean
   failUnder?: number
   hubIndex?: string
+  contamination?: string
 }
 
 /** Exit code when --fail-under is not met, distinct from errors (1) and bad input (2). */
@@ -60,6 +63,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--price-output <usd>', 'USD per million completion tokens, for cost', nonNegativeNumber('--price-output'))
     .option('--fail-under <score>', `exit with code ${EXIT_BELOW_THRESHOLD} when the score is below this (0.6 or 60%)`, fraction('--fail-under'))
     .option('--hub-index <url>', 'remote hub index (JSON) consulted when hub:NAME is not built in')
+    .option('--contamination <file>', 'report how many evaluated cases appear in a training export (an export manifest or a chat JSONL)')
     .option('--fresh', 'discard previous results in the run folder instead of resuming')
     .option('--quiet', 'no progress output')
     .option('--json', 'print scores.json to stdout instead of the table')
@@ -119,6 +123,11 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     else {
       write(io.stdout, runMarkdown(outcome.info, outcome.scores))
       write(io.stdout, `\nResults: ${join(outDir, RUN_FILES.results)}\nReport:  ${join(outDir, RUN_FILES.report)}`)
+    }
+    if (flags.contamination) {
+      const report = contamination(outcome.records, await trainingHashes(resolve(io.cwd, flags.contamination)), flags.contamination)
+      await writeJsonAtomic(join(outDir, 'contamination.json'), report)
+      write(io.stderr, `Contamination: ${report.matched} of ${report.evaluated} evaluated cases appear in ${flags.contamination}${report.matched ? ` (${report.ids.slice(0, 5).join(', ')}${report.matched > 5 ? ', …' : ''})` : ''}`)
     }
     if (outcome.interrupted) {
       write(io.stderr, `Interrupted after ${outcome.records.length} of ${outcome.info.cases} cases; rerun the same command to resume.`)
