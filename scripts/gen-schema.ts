@@ -1,7 +1,8 @@
 /**
- * Writes schema/environment.schema.json from the zod Manifest (the single source of truth), so
- * editors can validate and complete environment.yaml. With `--check`, writes nothing and exits 1
- * when the committed file differs from what the schema generates (for CI).
+ * Writes the JSON Schemas under schema/ from the zod schemas (the single source of truth) of every
+ * file format: environment.yaml, model files, run.json, results.jsonl records, leaderboard.json.
+ * Editors validate and complete files with them. With `--check`, writes nothing and exits 1 when a
+ * committed file differs from what the schemas generate (for CI).
  *
  *   npm run schema            # regenerate
  *   npm run schema -- --check # verify
@@ -10,6 +11,10 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { Manifest } from '../src/environment/manifest.js'
+import { leaderboardJsonSchema } from '../src/leaderboard/schema.js'
+import { ModelConfig } from '../src/model/config.js'
+import { CaseRecord } from '../src/run/record.js'
+import { RunInfo } from '../src/run/run-info.js'
 
 /** The schema file's text: pretty JSON with a trailing newline, as committed. */
 export function environmentSchemaText(): string {
@@ -20,18 +25,34 @@ export function environmentSchemaText(): string {
   return `${JSON.stringify(schema, null, 2)}\n`
 }
 
-async function main(argv: string[]): Promise<number> {
-  const target = fileURLToPath(new URL('../schema/environment.schema.json', import.meta.url))
-  const text = environmentSchemaText()
-  if (argv.includes('--check')) {
-    const committed = await readFile(target, 'utf8').catch(() => undefined)
-    if (committed === text) return 0
-    process.stderr.write(`${target} is ${committed === undefined ? 'missing' : 'out of date'}: run \`npm run schema\` and commit the result\n`)
-    return 1
+const pretty = (schema: object): string => `${JSON.stringify(schema, null, 2)}\n`
+
+/** Every schema file: name under schema/ → its text. */
+export function schemaFiles(): Record<string, string> {
+  return {
+    'environment.schema.json': environmentSchemaText(),
+    'model.schema.json': pretty({ ...z.toJSONSchema(ModelConfig, { io: 'input' }), title: 'BenchGen Eval model file' }),
+    'run.schema.json': pretty({ ...z.toJSONSchema(RunInfo, { io: 'input' }), title: 'BenchGen Eval run.json' }),
+    'result-record.schema.json': pretty({ ...z.toJSONSchema(CaseRecord, { io: 'input' }), title: 'BenchGen Eval results.jsonl record' }),
+    'leaderboard.schema.json': pretty(leaderboardJsonSchema())
   }
-  await writeFile(target, text)
-  process.stdout.write(`wrote ${target}\n`)
-  return 0
+}
+
+async function main(argv: string[]): Promise<number> {
+  let stale = 0
+  for (const [name, text] of Object.entries(schemaFiles())) {
+    const target = fileURLToPath(new URL(`../schema/${name}`, import.meta.url))
+    if (argv.includes('--check')) {
+      const committed = await readFile(target, 'utf8').catch(() => undefined)
+      if (committed === text) continue
+      process.stderr.write(`${target} is ${committed === undefined ? 'missing' : 'out of date'}: run \`npm run schema\` and commit the result\n`)
+      stale++
+      continue
+    }
+    await writeFile(target, text)
+    process.stdout.write(`wrote ${target}\n`)
+  }
+  return stale > 0 ? 1 : 0
 }
 
 // Run only when executed, not when imported (tests import environmentSchemaText).

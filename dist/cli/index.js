@@ -82895,7 +82895,7 @@ class BenchgenError extends Error {
     }
 }
 /** Input the user can fix: a manifest, a dataset, a bundle, a flag. Exit code 2. */
-class errors_ValidationError extends BenchgenError {
+class ValidationError extends BenchgenError {
     name = 'ValidationError';
     exitCode = 2;
     issues;
@@ -82907,7 +82907,7 @@ class errors_ValidationError extends BenchgenError {
     }
 }
 /** A bundle that breaks a safety rule (path traversal, symlink, size caps). Never extracted. */
-class UnsafeBundleError extends errors_ValidationError {
+class UnsafeBundleError extends ValidationError {
     name = 'UnsafeBundleError';
 }
 /** A download whose bytes do not match the declared sha256, or that could not be fetched. */
@@ -82948,79 +82948,1059 @@ function describeError(error) {
 /** The tool's version, written into run.json. A test keeps it equal to package.json's. */
 const TOOL_VERSION = '0.1.0';
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/environment/cache-dir.ts
-/** Where downloads and fetched environments are cached between runs. */
-
-
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** What a missing or non-finite value shows as. */
+const MISSING = 'n/a';
 /**
- * The cache folder: `BENCHGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/benchgen`, else
- * `~/.cache/benchgen`. Reads `env` when called (not at import) so tests and callers can pass their own.
+ * Format one metric value for people: fraction → `60.6%`, ms → `412 ms` / `1.2 s`,
+ * tokens → `950` / `12.3k` / `1.2M`, usd → `$0.0123` / `$12.50`, seconds → `42s` / `1m 05s` /
+ * `1h 02m`, count → `1,234`. `null`, `undefined` and non-finite values show as `n/a`.
  */
-function defaultCacheDir(env = process.env) {
-    if (env.BENCHGEN_CACHE_DIR)
-        return env.BENCHGEN_CACHE_DIR;
-    if (env.XDG_CACHE_HOME)
-        return (0,external_node_path_.join)(env.XDG_CACHE_HOME, 'benchgen');
-    return (0,external_node_path_.join)(env.HOME || env.USERPROFILE || (0,external_node_os_namespaceObject.homedir)(), '.cache', 'benchgen');
+function format_formatMetric(value, kind, options = {}) {
+    if (value === null || value === undefined || !Number.isFinite(value))
+        return MISSING;
+    const sign = value < 0 ? '-' : '';
+    return sign + formatMagnitude(Math.abs(value), kind, options.digits ?? 1);
+}
+function formatMagnitude(v, kind, digits) {
+    switch (kind) {
+        case 'fraction':
+            return `${(v * 100).toFixed(digits)}%`;
+        case 'ms':
+            // Below a second whole milliseconds read best; above it, seconds with one decimal.
+            return v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`;
+        case 'tokens':
+            return compact(v);
+        case 'usd':
+            return formatUsd(v);
+        case 'seconds':
+            return formatDuration(v);
+        case 'count':
+            return Number.isInteger(v) ? groupThousands(v) : groupThousands(Number(v.toFixed(2)));
+    }
+}
+function compact(v) {
+    if (v < 1000)
+        return String(Math.round(v));
+    // 999,950 would round to "1000.0k"; switch unit on the rounded value.
+    if (Number((v / 1000).toFixed(1)) < 1000)
+        return `${(v / 1000).toFixed(1)}k`;
+    if (Number((v / 1e6).toFixed(1)) < 1000)
+        return `${(v / 1e6).toFixed(1)}M`;
+    return `${(v / 1e9).toFixed(1)}B`;
+}
+function formatUsd(v) {
+    if (v === 0)
+        return '$0.00';
+    if (v >= 1)
+        return `$${groupThousands(Number(v.toFixed(2)), 2)}`;
+    // Per-run costs are often fractions of a cent: four decimals keep them distinguishable.
+    if (v >= 0.0001)
+        return `$${v.toFixed(4)}`;
+    return '<$0.0001';
+}
+function formatDuration(totalSeconds) {
+    if (totalSeconds < 10)
+        return `${Number(totalSeconds.toFixed(1))}s`;
+    const rounded = Math.round(totalSeconds);
+    if (rounded < 60)
+        return `${rounded}s`;
+    if (rounded < 3600)
+        return `${Math.floor(rounded / 60)}m ${pad2(rounded % 60)}s`;
+    const minutes = Math.round(rounded / 60);
+    return `${Math.floor(minutes / 60)}h ${pad2(minutes % 60)}m`;
+}
+const pad2 = (n) => String(n).padStart(2, '0');
+/** `1234567.5` → `1,234,567.5`; no locale lookup so output is the same on every runner. */
+function groupThousands(v, fixed) {
+    const text = fixed === undefined ? String(v) : v.toFixed(fixed);
+    const [whole = '', decimals] = text.split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return decimals === undefined ? grouped : `${grouped}.${decimals}`;
+}
+/**
+ * Format a change with its sign: fractions in percentage points (`+1.2 pp`, `-3.1 pp`), other
+ * kinds in their own unit (`+120 ms`, `-$0.0012`, `+1.2k`). A change that rounds to zero shows
+ * as `±0.0 pp` / `±0 ms` instead of a misleading `-0.0`.
+ */
+function format_formatDelta(delta, kind, options = {}) {
+    if (delta === null || delta === undefined || !Number.isFinite(delta))
+        return MISSING;
+    const digits = options.digits ?? 1;
+    if (kind === 'fraction') {
+        const points = Number((delta * 100).toFixed(digits));
+        if (points === 0)
+            return `±${(0).toFixed(digits)} pp`;
+        return `${points > 0 ? '+' : '-'}${Math.abs(points).toFixed(digits)} pp`;
+    }
+    const magnitude = formatMagnitude(Math.abs(delta), kind, digits);
+    if (isZeroText(magnitude))
+        return `±${magnitude}`;
+    return `${delta > 0 ? '+' : '-'}${magnitude}`;
+}
+/** Whether a formatted magnitude shows no change at all, e.g. `0 ms`, `$0.00`, `0s`. */
+function isZeroText(text) {
+    return !/[1-9]/.test(text) && !text.startsWith('<');
+}
+/**
+ * Format an interval: `57.1% to 64.0%`, or with `delta` `-5.0 pp to -1.2 pp`; with `level`
+ * `95% CI 57.1% to 64.0%`. Missing bounds show as `n/a`.
+ */
+function format_formatInterval(interval, kind, options = {}) {
+    if (!interval || !Number.isFinite(interval.low) || !Number.isFinite(interval.high))
+        return MISSING;
+    const one = options.delta ? format_formatDelta : format_formatMetric;
+    const prefix = options.level === undefined ? '' : `${formatLevel(options.level)} CI `;
+    return `${prefix}${one(interval.low, kind, options)} to ${one(interval.high, kind, options)}`;
+}
+/** 0.95 → `95%`, 0.995 → `99.5%`. */
+function formatLevel(level) {
+    return `${Number((level * 100).toFixed(2))}%`;
+}
+/** A p-value for prose: `p = 0.012`, `p < 0.001`. */
+function format_formatPValue(p) {
+    if (p === null || p === undefined || !Number.isFinite(p))
+        return `p = ${MISSING}`;
+    if (p < 0.001)
+        return 'p < 0.001';
+    // Up to four decimals below 0.1, so a p just above alpha (0.0504) never prints as alpha itself.
+    return `p = ${p < 0.1 ? Number(p.toFixed(4)).toString() : p.toFixed(2)}`;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./node_modules/nunjucks/index.js
-var nunjucks = __nccwpck_require__(8115);
-var nunjucks_default = /*#__PURE__*/__nccwpck_require__.n(nunjucks);
-;// CONCATENATED MODULE: ./src/harness/template.ts
+;// CONCATENATED MODULE: ./src/scoring/stats.ts
 /**
- * Prompt templates in the Jinja style lm-evaluation-harness uses (`{{question}}`,
- * `{{ answer.split('####') | last | trim }}`), rendered by nunjucks. Autoescaping is off: prompts
- * are plain text, not HTML. Undefined variables are errors, so a typo in a template fails
- * validation instead of silently sending an empty prompt.
+ * Statistics for scores and comparisons: means, standard errors, confidence intervals (normal,
+ * Wilson), percentiles, and McNemar's exact test for paired pass/fail outcomes. Pure functions on
+ * numbers; empty input gives zeros, never NaN, because results are written to JSON files.
+ */
+/** Arithmetic mean; 0 for no values. */
+function mean(values) {
+    if (values.length === 0)
+        return 0;
+    let sum = 0;
+    for (const v of values)
+        sum += v;
+    return sum / values.length;
+}
+/** Standard error of the mean: sample standard deviation (n − 1) / √n; 0 for fewer than 2 values. */
+function stderr(values) {
+    const n = values.length;
+    if (n < 2)
+        return 0;
+    const m = mean(values);
+    let squares = 0;
+    for (const v of values)
+        squares += (v - m) ** 2;
+    return Math.sqrt(squares / (n - 1)) / Math.sqrt(n);
+}
+// Coefficients of Wichura's AS 241 (PPND16), highest degree first, as the nearest doubles.
+const AS241_CENTRAL = {
+    num: [2509.0809287301227, 33430.57558358813, 67265.7709270087, 45921.95393154987, 13731.69376550946, 1971.5909503065513, 133.14166789178438, 3.3871328727963665],
+    den: [5226.495278852546, 28729.085735721943, 39307.89580009271, 21213.794301586597, 5394.196021424751, 687.1870074920579, 42.31333070160091, 1]
+};
+const AS241_INTERMEDIATE = {
+    num: [0.0007745450142783414, 0.022723844989269184, 0.2417807251774506, 1.2704582524523684, 3.6478483247632045, 5.769497221460691, 4.630337846156546, 1.4234371107496835],
+    den: [1.0507500716444169e-9, 0.0005475938084995345, 0.015198666563616457, 0.14810397642748008, 0.6897673349851, 1.6763848301838038, 2.053191626637759, 1]
+};
+const AS241_TAIL = {
+    num: [2.0103343992922881e-7, 0.000027115555687434876, 0.0012426609473880784, 0.026532189526576124, 0.29656057182850487, 1.7848265399172913, 5.463784911164114, 6.657904643501103],
+    den: [2.0442631033899397e-15, 1.421511758316446e-7, 0.000018463183175100548, 0.0007868691311456133, 0.014875361290850615, 0.1369298809227358, 0.599832206555888, 1]
+};
+const horner = (coefficients, x) => coefficients.reduce((acc, c) => acc * x + c, 0);
+const rational = (c, x) => horner(c.num, x) / horner(c.den, x);
+/**
+ * Quantile of the standard normal distribution for p in (0, 1): Wichura's AS 241, accurate to
+ * about 1e-16 (R's qnorm and Python's NormalDist.inv_cdf use it too).
+ */
+function normalQuantile(p) {
+    const q = p - 0.5;
+    if (Math.abs(q) <= 0.425)
+        return q * rational(AS241_CENTRAL, 0.180625 - q * q);
+    const r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+    const value = r <= 5 ? rational(AS241_INTERMEDIATE, r - 1.6) : rational(AS241_TAIL, r - 5);
+    return q < 0 ? -value : value;
+}
+/**
+ * The two-sided critical value z for a confidence level: zFor(0.95) ≈ 1.95996. Throws a
+ * RangeError for a level outside (0, 1).
+ */
+function zFor(level) {
+    if (!(level > 0 && level < 1))
+        throw new RangeError(`confidence level must be between 0 and 1 (exclusive), received ${level}`);
+    return normalQuantile((1 + level) / 2);
+}
+const clamp = (v, low, high) => Math.min(high, Math.max(low, v));
+/**
+ * Wilson score interval for a proportion (successes of n). Unlike the normal approximation it
+ * stays inside [0, 1] and is sensible at 0% and 100% and for small n. {0, 0} for n = 0.
+ */
+function wilsonInterval(successes, n, level = 0.95) {
+    if (n <= 0)
+        return { low: 0, high: 0 };
+    const z = zFor(level);
+    const p = clamp(successes / n, 0, 1);
+    const z2 = z * z;
+    const denominator = 1 + z2 / n;
+    const center = (p + z2 / (2 * n)) / denominator;
+    const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+    return { low: clamp(center - half, 0, 1), high: clamp(center + half, 0, 1) };
+}
+/**
+ * Confidence interval for a mean. For 0/1 data, the Wilson interval of the proportion; otherwise
+ * mean ± z·stderr (normal approximation), clamped to [0, 1] when every value lies in [0, 1].
+ * {0, 0} for no values.
+ */
+function meanInterval(values, level = 0.95) {
+    if (values.length === 0)
+        return { low: 0, high: 0 };
+    if (values.every((v) => v === 0 || v === 1))
+        return wilsonInterval(values.filter((v) => v === 1).length, values.length, level);
+    const m = mean(values);
+    const half = zFor(level) * stderr(values);
+    if (values.every((v) => v >= 0 && v <= 1))
+        return { low: clamp(m - half, 0, 1), high: clamp(m + half, 0, 1) };
+    return { low: m - half, high: m + half };
+}
+/**
+ * The p-th percentile (p from 0 to 100) with linear interpolation between closest ranks (numpy's
+ * default): percentile([1, 2, 3, 4], 50) = 2.5. NaN values are ignored; 0 for no values.
+ */
+function percentile(values, p) {
+    const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+    if (sorted.length === 0)
+        return 0;
+    const rank = (clamp(Number.isNaN(p) ? 0 : p, 0, 100) / 100) * (sorted.length - 1);
+    const lower = Math.floor(rank);
+    const upper = Math.ceil(rank);
+    const a = sorted[lower] ?? 0;
+    const b = sorted[upper] ?? a;
+    return a + (b - a) * (rank - lower);
+}
+/** log(exp(a) + exp(b)) without overflow or underflow. */
+function logAddExp(a, b) {
+    if (a === -Infinity)
+        return b;
+    if (b === -Infinity)
+        return a;
+    const high = Math.max(a, b);
+    return high + Math.log1p(Math.exp(Math.min(a, b) - high));
+}
+/**
+ * McNemar's exact test: the two-sided p-value that `b` cases flipping one way and `c` the other
+ * way are as balanced as chance allows (binomial(b + c, ½), doubled tail, capped at 1). 1 when
+ * b + c = 0. The tail is summed in log space, so b + c in the tens of thousands neither overflows
+ * the binomial coefficients nor underflows 2^−n.
+ */
+function mcnemarExact(b, c) {
+    const n = Math.round(b) + Math.round(c);
+    if (n <= 0)
+        return 1;
+    const k = Math.min(Math.round(b), Math.round(c));
+    // log P(X = i) = log C(n, i) − n·log 2, built up by C(n, i + 1) = C(n, i)·(n − i)/(i + 1).
+    let term = -n * Math.LN2;
+    let tail = term;
+    for (let i = 0; i < k; i++) {
+        term += Math.log((n - i) / (i + 1));
+        tail = logAddExp(tail, term);
+    }
+    return Math.min(1, 2 * Math.exp(tail));
+}
+/**
+ * Mean of paired differences (head − base per case) with a normal-approximation interval,
+ * mean ± z·stderr. The interval is clamped to [−1, 1] when every difference lies there (score
+ * deltas). All zeros for no differences.
+ */
+function pairedDeltaInterval(diffs, level = 0.95) {
+    if (diffs.length === 0)
+        return { mean: 0, low: 0, high: 0 };
+    const m = mean(diffs);
+    const half = zFor(level) * stderr(diffs);
+    if (diffs.every((d) => d >= -1 && d <= 1))
+        return { mean: m, low: clamp(m - half, -1, 1), high: clamp(m + half, -1, 1) };
+    return { mean: m, low: m - half, high: m + half };
+}
+
+;// CONCATENATED MODULE: ./src/diff/direction.ts
+/**
+ * Changes smaller than this are float noise (0.6 - 0.4 - 0.2), not a change anyone made; they
+ * count as `unchanged`.
+ */
+const EPSILON = 1e-9;
+/** `improved` / `regressed` / `unchanged` for a change; `unknown` when it could not be computed. */
+function directionOf(delta, higherIsBetter) {
+    if (delta === null || !Number.isFinite(delta))
+        return 'unknown';
+    if (Math.abs(delta) < EPSILON)
+        return 'unchanged';
+    return delta > 0 === higherIsBetter ? 'improved' : 'regressed';
+}
+
+;// CONCATENATED MODULE: ./src/scoring/metrics.ts
+/**
+ * The metric keys of `scores.json`, one flat key per metric. Scores are fractions (0.6058) in
+ * files; reports turn them into percentages. Per-scorer, per-phase and per-tag keys are built
+ * with the helpers below so every reader agrees on their spelling.
+ */
+/** The headline metrics, in the order reports show them. */
+const HEADLINE_METRICS = [
+    { key: 'score', label: 'Score', kind: 'fraction', higherIsBetter: true },
+    { key: 'accuracy', label: 'Accuracy', kind: 'fraction', higherIsBetter: true },
+    { key: 'exact_match', label: 'Exact match', kind: 'fraction', higherIsBetter: true },
+    { key: 'answer_rate', label: 'Answer rate', kind: 'fraction', higherIsBetter: true },
+    { key: 'error_rate', label: 'Error rate', kind: 'fraction', higherIsBetter: false },
+    { key: 'latency_p50_ms', label: 'Latency p50', kind: 'ms', higherIsBetter: false },
+    { key: 'latency_p95_ms', label: 'Latency p95', kind: 'ms', higherIsBetter: false },
+    { key: 'tokens_total', label: 'Tokens', kind: 'tokens', higherIsBetter: false },
+    { key: 'cost_usd', label: 'Cost', kind: 'usd', higherIsBetter: false },
+    { key: 'duration_s', label: 'Duration', kind: 'seconds', higherIsBetter: false }
+];
+const scorerKey = (name) => `scorer.${name}`;
+const phaseKey = (phase, metric) => `phase.${phase}.${metric}`;
+const tagKey = (tag, metric) => `tag.${tag}.${metric}`;
+
+;// CONCATENATED MODULE: ./src/diff/metric-deltas.ts
+/** Headline metric changes between two `scores.json`, shared by the diff and the score tables. */
+
+
+/**
+ * One row per headline metric that either side reports, in HEADLINE_METRICS order. A metric's
+ * interval is read from `<key>_ci_low` / `<key>_ci_high` when the run wrote them (score and
+ * accuracy do).
+ */
+function metricDeltas(base, head) {
+    const out = [];
+    for (const metric of HEADLINE_METRICS) {
+        const b = base ? finiteOrNull(base[metric.key]) : null;
+        const h = finiteOrNull(head[metric.key]);
+        if (b === null && h === null)
+            continue;
+        const delta = b === null || h === null ? null : h - b;
+        out.push({
+            ...metric,
+            base: b,
+            head: h,
+            delta,
+            direction: directionOf(delta, metric.higherIsBetter),
+            baseInterval: base ? intervalOf(base, metric.key) : null,
+            headInterval: intervalOf(head, metric.key)
+        });
+    }
+    return out;
+}
+function intervalOf(scores, key) {
+    const low = finiteOrNull(scores[`${key}_ci_low`]);
+    const high = finiteOrNull(scores[`${key}_ci_high`]);
+    return low === null || high === null ? null : { low, high };
+}
+/** A finite number, or null for a missing key or a NaN/Infinity that slipped into a file. */
+const finiteOrNull = (value) => value !== undefined && Number.isFinite(value) ? value : null;
+
+;// CONCATENATED MODULE: ./src/diff/groups.ts
+
+
+
+
+const keyFor = (kind, name, metric) => kind === 'phase' ? phaseKey(name, metric) : tagKey(name, metric);
+const groupsOf = (kind, record) => (kind === 'phase' ? [record.phase] : record.tags);
+/** Score change of every phase or tag seen in either run, sorted by name. */
+function groupDeltas(kind, base, head) {
+    const baseGroups = collect(kind, base);
+    const headGroups = collect(kind, head);
+    const names = [...new Set([...baseGroups.keys(), ...headGroups.keys()])].sort();
+    return names.map((name) => {
+        const b = baseGroups.get(name);
+        const h = headGroups.get(name);
+        const baseScore = b?.score ?? null;
+        const headScore = h?.score ?? null;
+        const delta = baseScore === null || headScore === null ? null : headScore - baseScore;
+        return {
+            name,
+            base: baseScore,
+            head: headScore,
+            delta,
+            baseN: b?.n ?? 0,
+            headN: h?.n ?? 0,
+            direction: directionOf(delta, true)
+        };
+    });
+}
+function collect(kind, run) {
+    const out = new Map();
+    if (!run)
+        return out;
+    const byGroup = new Map();
+    for (const record of run.records) {
+        for (const name of groupsOf(kind, record)) {
+            const list = byGroup.get(name) ?? [];
+            list.push(record.score);
+            byGroup.set(name, list);
+        }
+    }
+    for (const name of namesInScores(kind, run.scores))
+        if (!byGroup.has(name))
+            byGroup.set(name, []);
+    for (const [name, values] of byGroup) {
+        const fromFile = finiteOrNull(run.scores[keyFor(kind, name, 'score')]);
+        const nFromFile = finiteOrNull(run.scores[keyFor(kind, name, 'n')]);
+        out.set(name, {
+            score: fromFile ?? (values.length > 0 ? mean(values) : null),
+            n: nFromFile ?? values.length
+        });
+    }
+    return out;
+}
+function namesInScores(kind, scores) {
+    // Names may contain dots, so match the known prefix and suffix rather than splitting.
+    const prefix = `${kind}.`;
+    const suffix = '.score';
+    return Object.keys(scores)
+        .filter((key) => key.startsWith(prefix) && key.endsWith(suffix) && key.length > prefix.length + suffix.length)
+        .map((key) => key.slice(prefix.length, -suffix.length));
+}
+
+;// CONCATENATED MODULE: ./src/diff/pairing.ts
+/** The key two records of the same case share. */
+const pairKey = (record) => `${record.phase}/${record.id}`;
+/**
+ * Pair records by `${phase}/${id}`. When a key repeats within one run (a resumed run that
+ * re-recorded a case), the last record wins, as it does when results are re-read.
+ */
+function pairRecords(base, head) {
+    const baseByKey = indexByKey(base);
+    const headByKey = indexByKey(head);
+    const pairs = [];
+    const onlyInHead = [];
+    for (const [key, headRecord] of headByKey) {
+        const baseRecord = baseByKey.get(key);
+        if (baseRecord)
+            pairs.push({ key, base: baseRecord, head: headRecord });
+        else
+            onlyInHead.push(headRecord);
+    }
+    const onlyInBase = [...baseByKey].filter(([key]) => !headByKey.has(key)).map(([, record]) => record);
+    return { pairs, onlyInBase, onlyInHead };
+}
+function indexByKey(records) {
+    const byKey = new Map();
+    for (const record of records)
+        byKey.set(pairKey(record), record);
+    return byKey;
+}
+/** Split paired cases into flips. A case that stays fail or stays pass is no flip. */
+function findFlips(pairs) {
+    const regressed = [];
+    const fixed = [];
+    for (const { key, base, head } of pairs) {
+        const basePassed = base.status === 'pass';
+        const headPassed = head.status === 'pass';
+        if (basePassed === headPassed)
+            continue;
+        const flip = { key, base, head, scoreDelta: head.score - base.score };
+        (basePassed ? regressed : fixed).push(flip);
+    }
+    const byKey = (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    regressed.sort((a, b) => a.scoreDelta - b.scoreDelta || byKey(a, b));
+    fixed.sort((a, b) => b.scoreDelta - a.scoreDelta || byKey(a, b));
+    return { regressed, fixed };
+}
+
+;// CONCATENATED MODULE: ./src/diff/diff.ts
+/**
+ * Compare a head run with its baseline and decide whether the head regressed.
+ *
+ * The gate asks two questions: did the score drop by more than the team tolerates (`maxDrop`
+ * points), and is that drop more than noise (McNemar's exact test on the cases that flipped
+ * between pass and not-pass)? Both must hold, so a small eval set cannot fail a PR on luck, and a
+ * large one cannot fail it on a trivially small but significant change. `minScore` is an
+ * absolute floor that holds regardless of the baseline.
  */
 
-/** A fresh engine per run: nunjucks environments hold caches, and we keep no global state. */
-function createTemplateEngine() {
-    const env = new (nunjucks_default()).Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: false });
-    const compiled = new Map();
+
+
+
+
+
+
+/** Confidence level of the paired score-delta interval shown next to the verdict. */
+const PAIRED_LEVEL = 0.95;
+/**
+ * Compare `head` with `base` (null when no baseline was found) under the gate `opts`.
+ *
+ * Verdict, first match wins:
+ * 1. `error` — the head has no cases, or every case errored (nothing was measured);
+ * 2. `no-baseline` — `base` is null (still `regressed` when the head is below `minScore`);
+ * 3. `error` — environment hashes differ and `allowHashMismatch` is not set;
+ * 4. `regressed` — the score dropped more than `maxDrop` points with McNemar p < `alpha`, or the
+ *    head score is below `minScore`;
+ * 5. `pass`.
+ * Every field is computed whatever the verdict, so a report can still show what changed.
+ * Throws a ValidationError for gate options that would silently disable the gate (NaN, a
+ * negative drop, a percentage where a fraction belongs).
+ */
+function diffRuns(base, head, opts) {
+    checkGate(opts);
+    const pairing = pairRecords(base?.records ?? [], head.records);
+    const { regressed, fixed } = findFlips(pairing.pairs);
+    const paired = pairing.pairs.length;
+    const pValue = base && paired > 0 ? mcnemarExact(regressed.length, fixed.length) : null;
+    const pairedDelta = pairedInterval(pairing.pairs.map((p) => p.head.score - p.base.score));
+    const baseScore = base ? headlineScore(base) : null;
+    const headScore = headlineScore(head);
+    const hashMismatch = base !== null && base.info.environment.hash !== head.info.environment.hash;
+    const diff = {
+        verdict: 'pass',
+        reasons: [],
+        acknowledged: null,
+        base: base?.info ?? null,
+        head: head.info,
+        gate: opts,
+        baseScore,
+        headScore,
+        metrics: metricDeltas(base?.scores ?? null, head.scores),
+        regressed,
+        fixed,
+        paired,
+        unpaired: { onlyInBase: pairing.onlyInBase.length, onlyInHead: pairing.onlyInHead.length },
+        pValue,
+        pairedDelta,
+        phases: groupDeltas('phase', base, head),
+        tags: groupDeltas('tag', base, head),
+        hashMismatch
+    };
+    const { verdict, reasons } = decide(diff, head, opts);
+    return { ...diff, verdict, reasons };
+}
+/**
+ * Accept a regression on purpose (a PR label such as `accept-regression`, a reviewer's command):
+ * a `regressed` verdict becomes `pass`, the acknowledgement is kept in `acknowledged`, and a
+ * reason says so, so the report still shows what regressed and who let it through. Any other
+ * verdict is returned unchanged: an `error` means the comparison itself failed and a label
+ * cannot fix that.
+ */
+function acknowledge(diff, label) {
+    if (diff.verdict !== 'regressed')
+        return diff;
     return {
-        render(template, context) {
-            if (!template.includes('{{') && !template.includes('{%'))
-                return template;
-            let tpl = compiled.get(template);
-            if (!tpl) {
-                tpl = new (nunjucks_default()).Template(template, env, undefined, true);
-                compiled.set(template, tpl);
-            }
-            return tpl.render(context);
-        }
+        ...diff,
+        verdict: 'pass',
+        acknowledged: { label, previousVerdict: diff.verdict },
+        reasons: [...diff.reasons, `regression acknowledged with "${label}"; passing with a notice`]
     };
 }
-/** Whether a field mapping value is a template rather than a field name. */
-function isTemplate(value) {
-    return value.includes('{{') || value.includes('{%');
+/**
+ * A NaN `maxDrop` would make every comparison false and pass every regression, so bad numbers
+ * stop the run instead. `minScore: 50` is the likeliest mistake (a percentage), hence the hint.
+ */
+function checkGate(opts) {
+    const issues = [];
+    if (!Number.isFinite(opts.maxDrop) || opts.maxDrop < 0) {
+        issues.push({ field: 'maxDrop', message: `must be a number of percentage points ≥ 0, received ${opts.maxDrop}`, hint: 'e.g. 2 for two points' });
+    }
+    if (!(opts.alpha > 0 && opts.alpha <= 1)) {
+        issues.push({ field: 'alpha', message: `must be a significance level in (0, 1], received ${opts.alpha}`, hint: 'e.g. 0.05' });
+    }
+    if (opts.minScore !== undefined && !(opts.minScore >= 0 && opts.minScore <= 1)) {
+        issues.push({ field: 'minScore', message: `must be a fraction between 0 and 1, received ${opts.minScore}`, hint: 'e.g. 0.5 for 50%' });
+    }
+    if (issues.length > 0)
+        throw new ValidationError(issues, 'invalid regression gate options:');
+}
+function decide(diff, head, opts) {
+    const reasons = [];
+    const errors = head.records.filter((r) => r.status === 'error').length;
+    if (head.records.length === 0)
+        return { verdict: 'error', reasons: ['the head run has no cases, so nothing was measured'] };
+    if (errors === head.records.length) {
+        return { verdict: 'error', reasons: [`all ${errors} cases of the head run errored, so nothing was measured`] };
+    }
+    const floor = belowFloor(diff.headScore, opts.minScore);
+    if (diff.base === null) {
+        reasons.push(`no baseline to compare with; head score ${format_formatMetric(diff.headScore, 'fraction')}`);
+        if (floor)
+            reasons.push(floor);
+        return { verdict: floor ? 'regressed' : 'no-baseline', reasons };
+    }
+    if (diff.hashMismatch) {
+        const change = `environment hash changed (${diff_short(diff.base.environment.hash)} → ${diff_short(diff.head.environment.hash)})`;
+        if (!opts.allowHashMismatch) {
+            return {
+                verdict: 'error',
+                reasons: [`${change}: the data, manifest or scorers differ, so the scores are not comparable; allow a hash mismatch to compare anyway`]
+            };
+        }
+        reasons.push(`${change}; compared anyway because hash mismatches are allowed`);
+    }
+    const scoreLine = scoreChange(diff);
+    const dropPoints = diff.baseScore !== null && diff.headScore !== null ? (diff.baseScore - diff.headScore) * 100 : null;
+    // EPSILON keeps 60.0% → 58.0% (a float drop of 2.0000000000000018) within maxDrop = 2.
+    const tooBig = dropPoints !== null && dropPoints - opts.maxDrop > EPSILON;
+    const significant = diff.pValue !== null && diff.pValue < opts.alpha;
+    let regressed = false;
+    if (tooBig && significant) {
+        regressed = true;
+        reasons.push(`${scoreLine}, ${format_formatPValue(diff.pValue)} < ${opts.alpha}`);
+    }
+    else if (tooBig && diff.pValue === null) {
+        reasons.push(`${scoreLine}, but no case is in both runs, so significance cannot be tested`);
+    }
+    else if (tooBig) {
+        reasons.push(`${scoreLine}, but ${format_formatPValue(diff.pValue)} ≥ ${opts.alpha}: not significant`);
+    }
+    else if (dropPoints !== null && dropPoints > 0 && dropPoints.toFixed(1) !== '0.0') {
+        reasons.push(`${scoreLine}, within the allowed ${opts.maxDrop} points`);
+    }
+    else {
+        reasons.push(scoreLine);
+    }
+    if (floor) {
+        regressed = true;
+        reasons.push(floor);
+    }
+    const { onlyInBase, onlyInHead } = diff.unpaired;
+    if (onlyInBase + onlyInHead > 0) {
+        reasons.push(`${cases(onlyInBase)} only in the baseline and ${onlyInHead} only in the head left out of the significance test`);
+    }
+    return { verdict: regressed ? 'regressed' : 'pass', reasons };
+}
+/** "score dropped 3.1 points (60.6% → 57.5%)", "score rose …", "score unchanged at 60.6%". */
+function scoreChange(diff) {
+    const { baseScore, headScore } = diff;
+    if (baseScore === null || headScore === null) {
+        return `score not comparable (${format_formatMetric(baseScore, 'fraction')} → ${format_formatMetric(headScore, 'fraction')})`;
+    }
+    const points = Math.abs(headScore - baseScore) * 100;
+    const range = `(${format_formatMetric(baseScore, 'fraction')} → ${format_formatMetric(headScore, 'fraction')})`;
+    // A change that rounds to 0.0 points would read "dropped 0.0 points"; call it unchanged.
+    if (points.toFixed(1) === '0.0') {
+        return `score unchanged at ${format_formatMetric(headScore, 'fraction')}`;
+    }
+    return `score ${headScore < baseScore ? 'dropped' : 'rose'} ${points.toFixed(1)} points ${range}`;
+}
+function belowFloor(score, minScore) {
+    if (minScore === undefined || score === null || score >= minScore)
+        return null;
+    return `score ${format_formatMetric(score, 'fraction')} is below the minimum of ${format_formatMetric(minScore, 'fraction')}`;
+}
+/** The run's headline score: `scores.json`'s `score`, else the mean of its records' scores. */
+function headlineScore(run) {
+    const fromFile = run.scores.score;
+    if (fromFile !== undefined && Number.isFinite(fromFile))
+        return fromFile;
+    return run.records.length > 0 ? mean(run.records.map((r) => r.score)) : null;
+}
+function pairedInterval(diffs) {
+    // One difference has no spread, so no interval; the gate does not depend on it.
+    if (diffs.length < 2)
+        return null;
+    const { mean: m, low, high } = pairedDeltaInterval(diffs, PAIRED_LEVEL);
+    if (![m, low, high].every(Number.isFinite))
+        return null;
+    return { mean: m, low, high, level: PAIRED_LEVEL };
+}
+const cases = (n) => `${n} case${n === 1 ? '' : 's'}`;
+/** Hashes are long; twelve characters identify one in prose. */
+const diff_short = (hash) => hash.replace(/^sha256:/, '').slice(0, 12);
+
+;// CONCATENATED MODULE: ./src/github/escape.ts
+/**
+ * The one door through which untrusted text (model output, dataset text, case ids, tag names)
+ * reaches a GitHub comment, check run or job summary.
+ *
+ * What the rest of the code may rely on: text passed through `escapeInline` cannot mention a
+ * user or team, link an issue, inject HTML, a link or an image, or break the table row or the
+ * `<details>` element it sits in; text passed through `fenceUntrusted` is shown verbatim inside a
+ * code block that it cannot close. Pure string functions, no I/O.
+ *
+ * Why the neutralisers insert a zero-width space instead of an HTML entity: GitHub links
+ * mentions and references on the rendered HTML's text nodes, after entities are decoded, so
+ * `&#64;octocat` would still notify @octocat. A zero-width space between `@` and the name
+ * survives rendering and breaks the match, while looking the same to a reader.
+ */
+/** Written as an entity so the neutralised spot is visible when reading the markdown source. */
+const ZWSP = '&#8203;';
+/** Placeholder while patterns are neutralised on raw text; entity-escaped at the end. */
+const ZWSP_RAW = '\u200b';
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/** HTML-escape `& < > " '`; enough for element content and quoted attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+}
+/**
+ * Characters escapeInline turns into entities: HTML syntax, the table cell separator, and the
+ * markdown characters that can start a link, image, code span, strikethrough, emphasis or escape.
+ * Entities are decoded after markdown is parsed, so none of these can act as syntax any more.
+ * `_` is left alone: it is common in case ids and tag names, GFM ignores it inside words, and
+ * the worst it can do elsewhere is italics.
+ */
+const INLINE_ENTITIES = {
+    ...HTML_ENTITIES,
+    '|': '&#124;',
+    '\\': '&#92;',
+    '`': '&#96;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '*': '&#42;',
+    '~': '&#126;',
+    [ZWSP_RAW]: ZWSP
+};
+/**
+ * Clean text of what no renderer should receive: C0/C1 controls (except tab and line feed),
+ * carriage returns (normalised to line feeds), lone surrogates, and bidirectional overrides
+ * that could make shown text read differently from what it is ("Trojan source").
+ */
+function sanitizeText(text) {
+    return text
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+        .replace(/[\u202a-\u202e\u2066-\u2069]/g, '\ufffd')
+        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+/**
+ * Cut `text` to at most `maxChars` UTF-16 units without splitting a surrogate pair. Returns the
+ * kept part and how many characters (code points) were cut, for the marker.
+ */
+function truncateText(text, maxChars) {
+    const limit = Math.max(0, Math.floor(maxChars));
+    if (text.length <= limit)
+        return { text, omitted: 0 };
+    let end = limit;
+    const last = text.charCodeAt(end - 1);
+    if (end > 0 && last >= 0xd800 && last <= 0xdbff)
+        end -= 1;
+    return { text: text.slice(0, end), omitted: countCodePoints(text, end) };
+}
+/**
+ * Sanitize and cut untrusted text for display. Only a bounded prefix is sanitized: a model can
+ * return megabytes, and cleaning all of it to show 2,000 characters is wasted work. The count of
+ * cut characters covers the whole text (the part past the window is counted, not cleaned).
+ */
+function prepareUntrusted(text, maxChars) {
+    // Twice the limit leaves room for removed control characters and CRLFs folded into LFs.
+    const window = Math.max(0, Math.floor(maxChars)) * 2 + 16;
+    if (text.length <= window)
+        return truncateText(sanitizeText(text), maxChars);
+    const cut = truncateText(sanitizeText(text.slice(0, window)), maxChars);
+    return { text: cut.text, omitted: cut.omitted + countCodePoints(text, window) };
+}
+function countCodePoints(text, from) {
+    let count = 0;
+    for (let i = from; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        // A low surrogate following a high one is the second half of one character.
+        if (code >= 0xdc00 && code <= 0xdfff && i > from && isHigh(text.charCodeAt(i - 1)))
+            continue;
+        count++;
+    }
+    return count;
+}
+const isHigh = (code) => code >= 0xd800 && code <= 0xdbff;
+/** The visible marker that says text was cut, e.g. `… (1,234 more characters)`. */
+function truncationMarker(omitted) {
+    return `… (${omitted.toLocaleString('en-US')} more character${omitted === 1 ? '' : 's'})`;
+}
+/**
+ * Break everything GitHub would turn into a notification or a link, on raw text (before entity
+ * escaping, so the `#` of our own `&#124;` entities is never touched):
+ * - `@user`, `@org/team` (and e-mail autolinks, which need the `@` too);
+ * - `#123`, `GH-123`, `owner/repo#123` (the `#` rule covers the last);
+ * - bare-URL autolinks (`http://`, `www.`), which GFM links without any markdown syntax.
+ */
+function neutralizeReferences(text) {
+    return text
+        .replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP_RAW}`)
+        .replace(/#(?=\d)/g, `#${ZWSP_RAW}`)
+        .replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP_RAW}-`)
+        .replace(/:\/\//g, `:${ZWSP_RAW}//`)
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP_RAW}.`);
+}
+/**
+ * Render untrusted text for a table cell, a `<summary>`, or a line of prose: sanitized,
+ * references and mentions neutralised, HTML and markdown syntax escaped as entities (so
+ * `<script>`, `</details>`, `[x](http://evil)`, `![img](…)` and `|` show as text), line breaks
+ * turned into spaces or `<br>`, and cut at `maxChars` (default 200) with a visible marker.
+ *
+ * Never wrap the result in backticks: inside a code span the entities would show literally.
+ */
+function escape_escapeInline(text, options = {}) {
+    const { maxChars = 200, newlines = 'space' } = options;
+    const cut = prepareUntrusted(text, maxChars);
+    const neutral = neutralizeReferences(cut.text);
+    const newline = newlines === 'br' ? '<br>' : ' ';
+    let out = '';
+    for (const ch of neutral) {
+        if (ch === '\n')
+            out += newline;
+        else if (ch === '\t')
+            out += ' ';
+        else
+            out += INLINE_ENTITIES[ch] ?? ch;
+    }
+    return cut.omitted > 0 ? `${out}${truncateSuffix(out)}${truncationMarker(cut.omitted)}` : out;
+}
+/** A space before the marker unless the kept text already ends in whitespace. */
+function truncateSuffix(kept) {
+    return kept === '' || /\s$/.test(kept) ? '' : ' ';
+}
+/**
+ * Render untrusted text verbatim in a fenced code block that it cannot close: the fence is made
+ * of backticks, one longer than the longest run of backticks inside (and at least three); a
+ * tilde run cannot close a backtick fence at all. Text past `maxChars` (default 2000) is cut and
+ * the marker `… (N more characters)` follows the block, outside it, so it cannot be mistaken for
+ * model output.
+ *
+ * Inside a code block GitHub links no mentions or references and renders no HTML, so the text is
+ * only sanitized, plus one change: `<!--` gets a zero-width space so model output can never
+ * contain a sticky-comment marker (`<!-- benchgen-eval:… -->`) that a comment lookup could match.
+ * The block starts and ends on its own lines; callers put a blank line before it when it sits
+ * inside an HTML element such as `<details>`.
+ */
+function escape_fenceUntrusted(text, options = {}) {
+    const { maxChars = 2000, lang = 'text' } = options;
+    const cut = prepareUntrusted(text, maxChars);
+    const body = cut.text.replace(/<!--/g, `<!${ZWSP_RAW}--`);
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+    // A backtick in the info string would end a backtick fence's opening line early.
+    const info = lang.replace(/[^\w+.-]/g, '');
+    const block = `${fence}${info}\n${body}${body.endsWith('\n') || body === '' ? '' : '\n'}${fence}`;
+    return cut.omitted > 0 ? `${block}\n${truncationMarker(cut.omitted)}` : block;
+}
+function longestRun(text, ch) {
+    let longest = 0;
+    let current = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (text[i] === ch) {
+            current++;
+            if (current > longest)
+                longest = current;
+        }
+        else
+            current = 0;
+    }
+    return longest;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-// EXTERNAL MODULE: ./node_modules/unzipper/unzip.js
-var unzip = __nccwpck_require__(3835);
-;// CONCATENATED MODULE: ./src/environment/bundle.ts
+;// CONCATENATED MODULE: ./src/compare/text.ts
+/** Small spellings shared by the comparison's markdown and HTML. */
+
+/** Run labels: A, B, …, Z, AA, AB, … in the order runs were given. */
+function labelFor(index) {
+    let n = Math.floor(index);
+    let label = '';
+    do {
+        label = String.fromCharCode(65 + (n % 26)) + label;
+        n = Math.floor(n / 26) - 1;
+    } while (n >= 0);
+    return label;
+}
+/** Twelve characters of a hash identify it in prose; `sha256:` adds nothing. */
+const shortHash = (hash) => hash.replace(/^sha256:/, '').slice(0, 12);
+/** A p-value as a bare number for a table cell: `0.0039`, `0.42`, `<0.001`. */
+function pValueNumber(p) {
+    return format_formatPValue(p).replace(/^p = /, '').replace(/^p < /, '<');
+}
+
+;// CONCATENATED MODULE: ./src/compare/check.ts
 /**
- * Safe extraction of environment bundles (.zip). A bundle is untrusted input: it may come from a
- * hub index, a pull request or a GitHub zipball. The central directory is checked as a whole
- * before anything is written (paths, entry types, declared sizes), then entries are extracted
- * into a fresh temporary folder while their real sizes are counted, because declared sizes can lie.
+ * Whether runs may be compared at all. Scores only mean the same thing when the runs answered
+ * the same cases, scored the same way: the same environment (by name, always) and the same
+ * environment hash (the data, manifest and scorer files), unless the caller accepts a mismatch.
+ */
+
+
+
+/**
+ * Runs that cannot be compared. The message names every run's environment name, version and
+ * short hash, says why that makes the scores incomparable, and what to do. Exit code 2: the
+ * user passed the wrong folders (or must opt in).
+ */
+class IncomparableRunsError extends BenchgenError {
+    name = 'IncomparableRunsError';
+    exitCode = 2;
+    reason;
+    constructor(reason, message) {
+        super(message);
+        this.reason = reason;
+    }
+}
+/**
+ * Throws an {@link IncomparableRunsError} when the runs' environment names differ (whatever
+ * `allowHashMismatch` says), or their hashes differ and `allowHashMismatch` is false.
+ */
+function checkComparable(runs, allowHashMismatch) {
+    const names = new Set(runs.map((run) => run.environment.name));
+    if (names.size > 1) {
+        throw new IncomparableRunsError('environment-name', [
+            'cannot compare runs of different environments: they answered different cases, so their scores are not comparable.',
+            ...runs.map(describeRun),
+            'Compare runs of one environment; allowing a hash mismatch (--allow-hash-mismatch) does not change this.'
+        ].join('\n  '));
+    }
+    const hashes = new Set(runs.map((run) => run.environment.hash));
+    if (hashes.size <= 1)
+        return { hashMismatch: false, notes: [] };
+    if (!allowHashMismatch) {
+        throw new IncomparableRunsError('environment-hash', [
+            'cannot compare runs whose environment hashes differ: the data, manifest or scorers changed between them, so their scores are not comparable.',
+            ...runs.map(describeRun),
+            'Rerun them on the same environment version, or allow a hash mismatch (--allow-hash-mismatch) to compare anyway.'
+        ].join('\n  '));
+    }
+    const which = runs.map((run) => `${run.label}: ${plain(run.environment.name, 80)} ${plain(run.environment.version, 40)} ${shortHash(plain(run.environment.hash, 80))}`);
+    return {
+        hashMismatch: true,
+        notes: [
+            `Environment hashes differ (${which.join('; ')}): the data, manifest or scorers changed, so the scores may not be comparable; compared anyway because a hash mismatch was allowed.`
+        ]
+    };
+}
+/** `A (runs/a): environment gsm8k 1.0.0, hash 3f2a9c1b7d4e, model my-model`. */
+function describeRun(run) {
+    const where = run.dir ? ` (${plain(run.dir, 200)})` : '';
+    const env = run.environment;
+    return `${run.label}${where}: environment ${plain(env.name, 80)} ${plain(env.version, 40)}, hash ${shortHash(plain(env.hash, 80))}, model ${plain(run.model.name, 80)}`;
+}
+/** Run files are input: no control characters or bidi overrides reach the terminal. */
+function plain(text, maxChars) {
+    const cut = truncateText(sanitizeText(text).replace(/\s+/g, ' '), maxChars);
+    return cut.omitted > 0 ? `${cut.text}…` : cut.text;
+}
+
+;// CONCATENATED MODULE: ./src/compare/holm.ts
+/** Holm's step-down correction for testing several pairs of runs at once. */
+/**
+ * Holm-adjusted p-values, in the order given. With m tested values sorted ascending
+ * p(1) ≤ … ≤ p(m), the adjusted value of p(k) is max over j ≤ k of min(1, (m − j + 1)·p(j)), so
+ * comparing each with alpha controls the chance of any false "significant" at alpha, like
+ * Bonferroni, while rejecting at least as often. The running max keeps the order of adjusted
+ * values equal to the order of raw ones.
+ *
+ * `null` marks a pair that could not be tested (no shared case); it stays null and does not count
+ * towards m. Ties keep their input order, so the result is deterministic.
+ */
+function holmAdjust(pValues) {
+    const tested = pValues
+        .map((p, index) => ({ p, index }))
+        .filter((entry) => entry.p !== null && Number.isFinite(entry.p))
+        .sort((x, y) => x.p - y.p || x.index - y.index);
+    const m = tested.length;
+    const out = pValues.map(() => null);
+    let running = 0;
+    tested.forEach(({ p, index }, k) => {
+        running = Math.max(running, Math.min(1, (m - k) * p));
+        out[index] = running;
+    });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/compare/rank.ts
+/** Ranking runs by score, with each run's test against the leader. */
+
+/**
+ * Runs ordered by headline score, best first; a run without a score comes last. Equal scores
+ * (within float noise) share a rank, as in 1, 1, 3, and keep the order they were given in.
+ * `vsLeader` is the pair test between each run and the top-ranked run, taken from `pairs` (so
+ * it carries the same Holm correction as the matrix); null for the leader itself.
+ */
+function rankRuns(runs, pairs) {
+    const order = runs.map((run, index) => ({ run, index }));
+    order.sort((x, y) => compareScores(x.run.score, y.run.score) || x.index - y.index);
+    const leader = order[0]?.run.label;
+    const ranked = [];
+    order.forEach(({ run }, position) => {
+        const previous = ranked[position - 1];
+        const tied = previous !== undefined && sameScore(previous.score, run.score);
+        const test = run.label === leader ? undefined : findPair(pairs, leader ?? '', run.label);
+        ranked.push({
+            rank: tied ? previous.rank : position + 1,
+            label: run.label,
+            score: run.score,
+            interval: run.interval,
+            vsLeader: test ? { pValue: test.pValue, adjustedP: test.adjustedP, significant: test.significant } : null
+        });
+    });
+    return ranked;
+}
+/** The test of the pair {x, y}, whichever order it was computed in. */
+function findPair(pairs, x, y) {
+    return pairs.find((pair) => (pair.a === x && pair.b === y) || (pair.a === y && pair.b === x));
+}
+/** Descending, nulls last; differences below EPSILON are ties. */
+function compareScores(x, y) {
+    if (x === null || y === null)
+        return x === null ? (y === null ? 0 : 1) : -1;
+    return Math.abs(x - y) < EPSILON ? 0 : y - x;
+}
+function sameScore(x, y) {
+    return x === null || y === null ? x === y : Math.abs(x - y) < EPSILON;
+}
+
+;// CONCATENATED MODULE: ./src/compare/verdict.ts
+/**
+ * The sentence a reader takes away from a two-run comparison. It only says "better" or "worse"
+ * when the paired test says the difference is more than chance, and always shows the size of
+ * the change with its interval and the p-value, so a reader can judge both.
+ */
+
+/** Confidence level of the paired interval (fixed by diffRuns). */
+const LEVEL = 0.95;
+/**
+ * The verdict on `test.b` (the candidate) against `test.a` (the baseline) at `alpha`, using the
+ * raw McNemar p-value (a two-run comparison tests one pair, so there is nothing to correct):
+ *
+ * - `B is better by 4.0 pp (95% CI +1.2 pp to +6.8 pp), p = 0.0039`
+ * - `No significant difference: B − A = +1.0 pp (95% CI -1.1 pp to +3.1 pp), p = 0.42 (α = 0.05)`
+ * - `B passes more cases than A (12 fixed, 2 regressed, p = 0.013), but its mean score changes by
+ *   -0.3 pp (95% CI …): no clear winner` when scores are partial and disagree with the flips.
+ *
+ * The change is the mean per-case change over the paired cases (it matches its interval), else
+ * the headline score change.
+ */
+function verdictOf(test, alpha) {
+    const { a, b } = test;
+    const delta = test.pairedDelta?.mean ?? test.scoreDelta;
+    if (test.pValue === null) {
+        return { kind: 'untestable', delta, text: `Cannot test the difference: no case is in both ${a} and ${b}` };
+    }
+    const ci = format_formatInterval(test.pairedDelta, 'fraction', { delta: true, level: LEVEL });
+    const interval = ci === 'n/a' ? `${Math.round(LEVEL * 100)}% CI n/a` : ci;
+    const p = format_formatPValue(test.pValue);
+    if (!(test.pValue < alpha)) {
+        return { kind: 'no-difference', delta, text: `No significant difference: ${b} − ${a} = ${format_formatDelta(delta, 'fraction')} (${interval}), ${p} (α = ${alpha})` };
+    }
+    // p < alpha implies fixed ≠ regressed: equal counts give p = 1.
+    const up = test.fixed > test.regressed;
+    const agrees = delta !== null && format_formatDelta(delta, 'fraction') !== format_formatDelta(0, 'fraction') && delta > 0 === up;
+    if (agrees) {
+        return { kind: up ? 'better' : 'worse', delta, text: `${b} is ${up ? 'better' : 'worse'} by ${points(delta)} (${interval}), ${p}` };
+    }
+    return {
+        kind: 'mixed',
+        delta,
+        text: `${b} passes ${up ? 'more' : 'fewer'} cases than ${a} (${test.fixed} fixed, ${test.regressed} regressed, ${p}), but its mean score changes by ${format_formatDelta(delta, 'fraction')} (${interval}): no clear winner`
+    };
+}
+/** A change's size without its sign: 0.04 → `4.0 pp`. */
+function points(delta) {
+    return `${Math.abs(delta * 100).toFixed(1)} pp`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/compare.ts
+/**
+ * `benchgen compare` as a pure function: runs in, a {@link Comparison} out. Every pair of runs
+ * goes through the regression diff (`diffRuns`), so the numbers here are the numbers a PR comment
+ * shows; this module adds what comparing several models needs: the Holm correction across pairs,
+ * a ranking, and an honest verdict for two runs.
  */
 
 
@@ -83031,3203 +84011,2471 @@ var unzip = __nccwpck_require__(3835);
 
 
 
-/** Caps applied when `extractBundle` is not given its own. */
-const DEFAULT_BUNDLE_LIMITS = {
-    maxEntries: 10_000,
-    maxFileBytes: 200 * 1024 ** 2,
-    maxTotalBytes: 1024 ** 3
-};
-/** Manifest file names, in the order they are looked for. */
-const MANIFEST_FILES = ['environment.yaml', 'environment.yml', 'environment.json'];
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const MSDOS_DIRECTORY = 0x10;
-/** Extract a zip after checking it is safe. Throws UnsafeBundleError naming the bundle and entry. */
-async function extractBundle(zipPath, limits = {}) {
-    const caps = { ...DEFAULT_BUNDLE_LIMITS, ...definedOnly({ maxEntries: limits.maxEntries, maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes }) };
-    const bundle = (0,external_node_path_.basename)(zipPath);
-    let directory;
-    try {
-        directory = await unzip.Open.file(zipPath);
+/** Default significance level. */
+const DEFAULT_ALPHA = 0.05;
+/** Confidence level of every interval (the diff's paired interval and scores.json's are 95%). */
+const compare_LEVEL = 0.95;
+/**
+ * Compare two or more runs of one environment.
+ *
+ * - Refuses (IncomparableRunsError) runs of different environments, and runs whose environment
+ *   hashes differ unless `allowHashMismatch`; throws a ValidationError for fewer than two runs or
+ *   an alpha outside (0, 1).
+ * - Tests every pair with the exact McNemar test on its flipped cases and corrects the p-values
+ *   with Holm's method for the number of pairs (one pair: no correction).
+ * - Ranks the runs by score.
+ * - For exactly two runs, A (the first) is the baseline and B the candidate: `detail` holds the
+ *   verdict, per-metric, per-phase and per-tag changes, and the fixed and regressed cases.
+ */
+function compareRuns(runs, options = {}) {
+    const alpha = options.alpha ?? DEFAULT_ALPHA;
+    checkOptions(runs.length, alpha);
+    const compared = runs.map((run, index) => comparedRun(run, labelFor(index)));
+    const { hashMismatch, notes } = checkComparable(compared, options.allowHashMismatch === true);
+    const diffs = [];
+    for (let i = 0; i < runs.length; i++) {
+        for (let j = i + 1; j < runs.length; j++) {
+            // maxDrop 0: the gate's own verdict is not used here, only the statistics it computes.
+            const diff = diffRuns(runs[i], runs[j], { maxDrop: 0, alpha, allowHashMismatch: true });
+            diffs.push({ i, j, diff });
+        }
     }
-    catch (error) {
-        throw new errors_ValidationError([{ file: bundle, message: `is not a readable zip file: ${error instanceof Error ? error.message : String(error)}` }], undefined, { cause: error });
-    }
-    const plan = checkCentralDirectory(bundle, directory.files, caps);
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(limits.tmpDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'benchgen-bundle-'));
-    try {
-        await writeEntries(bundle, dir, plan, caps);
-    }
-    catch (error) {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
-        throw error;
-    }
-    return { dir, root: await findRoot(dir) };
+    const adjusted = holmAdjust(diffs.map(({ diff }) => diff.pValue));
+    const pairs = diffs.map(({ i, j, diff }, k) => {
+        const adjustedP = adjusted[k] ?? null;
+        return {
+            a: compared[i].label,
+            b: compared[j].label,
+            paired: diff.paired,
+            onlyInA: diff.unpaired.onlyInBase,
+            onlyInB: diff.unpaired.onlyInHead,
+            regressed: diff.regressed.length,
+            fixed: diff.fixed.length,
+            pValue: diff.pValue,
+            adjustedP,
+            significant: adjustedP !== null && adjustedP < alpha,
+            scoreDelta: compared[i].score === null || compared[j].score === null ? null : compared[j].score - compared[i].score,
+            pairedDelta: diff.pairedDelta
+        };
+    });
+    const first = diffs[0];
+    const detail = runs.length === 2 && first && pairs[0] ? pairDetail(first.diff, pairs[0], alpha, runs[0], runs[1]) : null;
+    return {
+        schemaVersion: 1,
+        environment: compared[0].environment.name,
+        hashMismatch,
+        alpha,
+        level: compare_LEVEL,
+        notes: [...notes, ...unpairedNotes(pairs, runs.length)],
+        runs: compared,
+        ranking: rankRuns(compared, pairs),
+        pairs,
+        detail
+    };
 }
-/** Every rule a central directory must pass, checked before anything is written. */
-function checkCentralDirectory(bundle, files, caps) {
-    const unsafe = (entry, message) => ({ file: bundle, ...(entry === undefined ? {} : { field: entry }), message });
-    if (files.length > caps.maxEntries) {
-        throw new UnsafeBundleError([unsafe(undefined, `holds ${files.length} entries, over the limit of ${caps.maxEntries}`)], `Refusing to extract ${bundle}:`);
-    }
+function checkOptions(count, alpha) {
     const issues = [];
-    const plan = [];
-    const seen = new Map();
-    let total = 0;
-    for (const file of files) {
-        const name = file.path;
-        const pathProblem = checkEntryPath(name);
-        if (pathProblem) {
-            issues.push(unsafe(name, pathProblem));
-            continue;
-        }
-        const mode = (file.externalFileAttributes >>> 16) & S_IFMT;
-        if (mode === S_IFLNK) {
-            issues.push(unsafe(name, 'is a symbolic link; bundles may only hold regular files and folders'));
-            continue;
-        }
-        const directory = name.endsWith('/') || mode === S_IFDIR || (file.externalFileAttributes & MSDOS_DIRECTORY) !== 0;
-        if (mode !== 0 && mode !== S_IFREG && mode !== S_IFDIR) {
-            issues.push(unsafe(name, `is a special file (mode ${mode.toString(8)}); bundles may only hold regular files and folders`));
-            continue;
-        }
-        if (file.flags & 0x1) {
-            issues.push(unsafe(name, 'is encrypted'));
-            continue;
-        }
-        if (file.compressionMethod !== 0 && file.compressionMethod !== 8) {
-            issues.push(unsafe(name, `uses compression method ${file.compressionMethod}; only stored (0) and deflate (8) are read`));
-            continue;
-        }
-        if (directory && file.uncompressedSize !== 0) {
-            issues.push(unsafe(name, 'is a folder entry with content'));
-            continue;
-        }
-        if (file.uncompressedSize > caps.maxFileBytes) {
-            issues.push(unsafe(name, `declares ${file.uncompressedSize} bytes, over the per-file limit of ${caps.maxFileBytes}`));
-            continue;
-        }
-        total += file.uncompressedSize;
-        const segments = name.split('/').filter((s) => s !== '' && s !== '.');
-        // Case-insensitive: on macOS and Windows "A.txt" and "a.txt" are the same file.
-        const key = segments.join('/').toLowerCase();
-        const previous = seen.get(key);
-        if (previous && !(previous === 'dir' && directory)) {
-            issues.push(unsafe(name, 'appears twice in the bundle (names compared ignoring case)'));
-            continue;
-        }
-        seen.set(key, directory ? 'dir' : 'file');
-        if (segments.length > 0)
-            plan.push({ file, segments, directory });
-    }
-    // A file whose name is also used as a folder ("a" and "a/b"): the later write would fail or clobber.
-    for (const key of seen.keys()) {
-        const parts = key.split('/');
-        for (let i = 1; i < parts.length; i++) {
-            const parent = parts.slice(0, i).join('/');
-            if (seen.get(parent) === 'file')
-                issues.push(unsafe(key, `sits under "${parent}", which is a file`));
-        }
-    }
-    if (total > caps.maxTotalBytes)
-        issues.push(unsafe(undefined, `declares ${total} bytes in all, over the limit of ${caps.maxTotalBytes}`));
+    if (count < 2)
+        issues.push({ field: 'runs', message: `compare needs at least two runs, received ${count}`, hint: 'pass two or more run folders' });
+    if (!(alpha > 0 && alpha < 1))
+        issues.push({ field: 'alpha', message: `must be a significance level between 0 and 1, received ${alpha}`, hint: 'e.g. 0.05' });
     if (issues.length > 0)
-        throw new UnsafeBundleError(issues, `Refusing to extract ${bundle} (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
-    return plan;
+        throw new ValidationError(issues, 'cannot compare:');
 }
-/** Why an entry name is unsafe, or undefined when it is a plain relative path. */
-function checkEntryPath(name) {
-    if (name === '')
-        return 'has an empty name';
-    if (/[\u0000-\u001f]/.test(name))
-        return 'has control characters in its name';
-    if (name.includes('\\'))
-        return 'has a backslash in its name (paths in zips use "/"; on Windows it would be a folder separator)';
-    if (name.startsWith('/'))
-        return 'is an absolute path';
-    if (/^[a-zA-Z]:/.test(name))
-        return 'starts with a drive letter';
-    if (name.split('/').includes('..'))
-        return 'has a ".." segment that would escape the extraction folder';
-    return undefined;
+function comparedRun(run, label) {
+    const { info, scores, records } = run;
+    const caseScores = records.map((r) => (r.status === 'error' ? 0 : r.score));
+    const fromFile = finite(scores.score);
+    const low = finite(scores.score_ci_low);
+    const high = finite(scores.score_ci_high);
+    const git = {};
+    if (info.git.sha)
+        git.sha = info.git.sha;
+    if (info.git.ref)
+        git.ref = info.git.ref;
+    return {
+        label,
+        dir: run.dir ?? null,
+        environment: { name: info.environment.name, version: info.environment.version, hash: info.environment.hash },
+        model: { key: info.model.key, name: info.model.name },
+        git,
+        startedAt: info.startedAt,
+        n: records.length,
+        score: fromFile ?? (records.length > 0 ? mean(caseScores) : null),
+        interval: low !== null && high !== null ? { low, high } : records.length > 0 ? meanInterval(caseScores, compare_LEVEL) : null,
+        scores
+    };
 }
-async function writeEntries(bundle, dir, plan, caps) {
-    let total = 0;
-    for (const entry of plan) {
-        const dest = (0,external_node_path_.join)(dir, ...entry.segments);
-        // Belt and braces: the name checks above already rule this out.
-        const rel = (0,external_node_path_.relative)(dir, dest);
-        if (rel === '' || rel.startsWith(`..${external_node_path_.sep}`) || rel === '..' || (0,external_node_path_.isAbsolute)(rel)) {
-            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: 'resolves outside the extraction folder' }]);
+function pairDetail(diff, test, alpha, a, b) {
+    return {
+        verdict: verdictOf(test, alpha),
+        test,
+        table: flipTable(a, b),
+        metrics: diff.metrics,
+        phases: diff.phases,
+        tags: diff.tags,
+        fixed: diff.fixed,
+        regressed: diff.regressed
+    };
+}
+/** McNemar's 2×2 table over the cases both runs have; pass against fail-or-error. */
+function flipTable(a, b) {
+    const table = { bothPass: 0, regressed: 0, fixed: 0, bothNotPass: 0 };
+    for (const pair of pairRecords(a.records, b.records).pairs) {
+        const before = pair.base.status === 'pass';
+        const after = pair.head.status === 'pass';
+        if (before && after)
+            table.bothPass++;
+        else if (before)
+            table.regressed++;
+        else if (after)
+            table.fixed++;
+        else
+            table.bothNotPass++;
+    }
+    return table;
+}
+/** Cases outside the paired tests are worth a sentence: they can explain a score gap. */
+function unpairedNotes(pairs, runCount) {
+    const notes = [];
+    for (const pair of pairs) {
+        if (pair.paired === 0) {
+            notes.push(`${pair.a} and ${pair.b} have no case in common (different phases or case ids), so their difference cannot be tested.`);
         }
-        if (entry.directory) {
-            await (0,promises_.mkdir)(dest, { recursive: true });
-            continue;
+        else if (pair.onlyInA + pair.onlyInB > 0) {
+            const scope = runCount === 2 ? 'the paired statistics' : `the test of ${pair.a} against ${pair.b}`;
+            notes.push(`${compare_cases(pair.onlyInA)} only in ${pair.a} and ${compare_cases(pair.onlyInB)} only in ${pair.b} are left out of ${scope}.`);
         }
-        await (0,promises_.mkdir)((0,external_node_path_.join)(dest, '..'), { recursive: true });
-        const declared = entry.file.uncompressedSize;
-        let written = 0;
-        let crc = 0;
-        const counter = new external_node_stream_.Transform({
-            transform(chunk, _encoding, callback) {
-                written += chunk.length;
-                total += chunk.length;
-                if (written > declared || written > caps.maxFileBytes || total > caps.maxTotalBytes) {
-                    const why = written > declared ? `holds more than the ${declared} bytes it declares` : total > caps.maxTotalBytes ? `takes the bundle over the limit of ${caps.maxTotalBytes} bytes` : `is over the per-file limit of ${caps.maxFileBytes} bytes`;
-                    return callback(new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: why }], `Refusing to extract ${bundle}:`));
-                }
-                crc = external_node_zlib_default().crc32(chunk, crc);
-                callback(null, chunk);
-            }
+    }
+    return notes;
+}
+const compare_cases = (n) => `${n.toLocaleString('en-US')} case${n === 1 ? '' : 's'}`;
+const finite = (value) => (value !== undefined && Number.isFinite(value) ? value : null);
+
+;// CONCATENATED MODULE: ./src/compare/json.ts
+/** The JSON view of a comparison; JSON.stringify it as is. */
+function comparisonToJson(comparison) {
+    const { detail } = comparison;
+    return {
+        ...comparison,
+        detail: detail ? { ...detail, fixed: detail.fixed.map(flipJson), regressed: detail.regressed.map(flipJson) } : null
+    };
+}
+function flipJson(flip) {
+    const side = (record) => ({
+        status: record.status,
+        score: record.score,
+        extracted: record.extracted,
+        error: record.error?.type ?? null
+    });
+    return { key: flip.key, id: flip.head.id, phase: flip.head.phase, tags: flip.head.tags, a: side(flip.base), b: side(flip.head) };
+}
+
+;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {}
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat()
+  const stringLength = settings.stringLength || defaultStringLength
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = []
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = []
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = []
+  /** @type {Array<number>} */
+  const longestCellByColumn = []
+  let mostCellsPerRow = 0
+  let rowIndex = -1
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = []
+    /** @type {Array<number>} */
+    const sizes = []
+    let columnIndex = -1
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex])
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell)
+        sizes[columnIndex] = size
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size
+        }
+      }
+
+      row.push(cell)
+    }
+
+    cellMatrix[rowIndex] = row
+    sizeMatrix[rowIndex] = sizes
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex])
+    }
+  } else {
+    const code = toAlignment(align)
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1
+  /** @type {Array<string>} */
+  const row = []
+  /** @type {Array<number>} */
+  const sizes = []
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex]
+    let before = ''
+    let after = ''
+
+    if (code === 99 /* `c` */) {
+      before = ':'
+      after = ':'
+    } else if (code === 108 /* `l` */) {
+      before = ':'
+    } else if (code === 114 /* `r` */) {
+      after = ':'
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          )
+
+    const cell = before + '-'.repeat(size) + after
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size
+      }
+
+      sizes[columnIndex] = size
+    }
+
+    row[columnIndex] = cell
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row)
+  sizeMatrix.splice(1, 0, sizes)
+
+  rowIndex = -1
+  /** @type {Array<string>} */
+  const lines = []
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex]
+    const sizes = sizeMatrix[rowIndex]
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow
+    columnIndex = -1
+    /** @type {Array<string>} */
+    const line = []
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || ''
+      let before = ''
+      let after = ''
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
+        const code = alignments[columnIndex]
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size)
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5)
+            after = ' '.repeat(half - 0.5)
+          } else {
+            before = ' '.repeat(half)
+            after = before
+          }
+        } else {
+          after = ' '.repeat(size)
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|')
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ')
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before)
+      }
+
+      line.push(cell)
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after)
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ')
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|')
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    )
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+;// CONCATENATED MODULE: ./src/compare/markdown.ts
+/**
+ * The comparison as markdown: readable in a terminal, and ready to paste into a PR or a job
+ * summary. A pure function returning one string.
+ *
+ * Everything that came from the run folders (model and environment names, folders, case ids,
+ * phases, tags, model output, dataset text) goes through `escapeInline` or `fenceUntrusted`, the
+ * same door the PR comment uses. Our own sentences (the verdict, numbers) are written as is.
+ */
+
+
+
+
+
+
+const MARK = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' };
+const LEGEND = '<sub>▲ better, ▼ worse in B than in A (for latency, tokens and cost, lower is better).</sub>';
+const CASE_LIMITS = { input: 1500, expected: 500, got: 1500, id: 120 };
+const SIG = '✱';
+/** The comparison: a two-run report with its verdict, or a ranking of three or more runs. */
+function compareMarkdown(comparison, options = {}) {
+    const parts = comparison.detail ? pairParts(comparison, comparison.detail, options) : rankingParts(comparison);
+    return parts.filter((part) => part !== '').join('\n\n') + '\n';
+}
+function pairParts(c, detail, options) {
+    const { examples = 3, maxIds = 50, maxGroups = 20 } = options;
+    const [a, b] = c.runs;
+    const { test, table } = detail;
+    return [
+        `### BenchGen Eval compare: ${environmentTitle(c)}, ${b.label} vs ${a.label}`,
+        `**${detail.verdict.text}**`,
+        testLine(test, c.alpha),
+        notesList(c.notes),
+        runsTable(c, ['A (baseline)', 'B (candidate)']),
+        `#### Metrics\n\n${metricsTable(detail.metrics, test)}`,
+        `#### Flipped cases\n\n${markdownTable([
+            ['', `${b.label} pass`, `${b.label} fail or error`],
+            [`**${a.label} pass**`, count(table.bothPass), `${count(table.regressed)} (b, regressed)`],
+            [`**${a.label} fail or error**`, `${count(table.fixed)} (c, fixed)`, count(table.bothNotPass)]
+        ], { align: ['l', 'r', 'r'], alignDelimiters: false })}`,
+        detail.phases.length > 1 ? groupSection('phase', detail.phases, maxGroups) : '',
+        detail.tags.length > 1 ? groupSection('tag', detail.tags, maxGroups) : '',
+        flipSection(`Fixed in ${b.label}`, detail.fixed, a, b, examples, maxIds),
+        flipSection(`Regressed in ${b.label}`, detail.regressed, a, b, examples, maxIds),
+        c.runs.map((run) => runLine(run, c.runs)).join('<br>\n'),
+        LEGEND
+    ];
+}
+function rankingParts(c) {
+    const byLabel = new Map(c.runs.map((run) => [run.label, run]));
+    const ranked = c.ranking.map((r) => byLabel.get(r.label));
+    const tested = c.pairs.filter((p) => p.pValue !== null).length;
+    return [
+        `### BenchGen Eval compare: ${environmentTitle(c)}, ${c.runs.length} runs`,
+        notesList(c.notes),
+        `#### Ranking\n\n${rankingTable(c)}`,
+        `#### Which differences are significant\n\nExact McNemar test of every pair on the cases both runs have, Holm-corrected for ${tested} tested pair${tested === 1 ? '' : 's'}; ${SIG} marks adjusted p < ${c.alpha}.\n\n${matrixTable(c, ranked)}`,
+        pairsTable(c),
+        `#### Metrics\n\n${metricsByRun(ranked)}`,
+        ranked.map((run) => runLine(run, c.runs)).join('<br>\n')
+    ];
+}
+/** `gsm8k 1.0.0`, or `gsm8k 1.0.0 / 1.1.0` when an allowed hash mismatch spans versions. */
+function environmentTitle(c) {
+    const versions = [...new Set(c.runs.map((run) => run.environment.version))];
+    return `${escape_escapeInline(c.environment, { maxChars: 80 })} ${versions.map((v) => escape_escapeInline(v, { maxChars: 40 })).join(' / ')}`;
+}
+function testLine(test, alpha) {
+    if (test.pValue === null)
+        return '';
+    const flipped = test.fixed + test.regressed;
+    return (`Exact McNemar test on the ${count(flipped)} paired case${flipped === 1 ? '' : 's'} that flipped between pass and not-pass: ` +
+        `b = ${count(test.regressed)} regressed (${test.a} pass → ${test.b} not), c = ${count(test.fixed)} fixed (${test.a} not → ${test.b} pass), ` +
+        `${format_formatPValue(test.pValue)} (two-sided), ${count(test.paired)} cases in both runs, α = ${alpha}.`);
+}
+function notesList(notes) {
+    return notes.map((note) => `- ⚠ ${escape_escapeInline(note, { maxChars: 600 })}`).join('\n');
+}
+function runsTable(c, roles) {
+    const rows = c.runs.map((run, i) => [
+        roles[i] ?? run.label,
+        modelCell(run, c.runs),
+        scoreCell(run),
+        count(run.n),
+        run.git.sha ? escape_escapeInline(run.git.sha.slice(0, 12)) : '',
+        run.dir ? escape_escapeInline(run.dir, { maxChars: 120 }) : ''
+    ]);
+    return markdownTable([['Run', 'Model', 'Score (95% CI)', 'Cases', 'Commit', 'Folder'], ...rows], {
+        align: ['l', 'l', 'r', 'r', 'l', 'l'],
+        alignDelimiters: false
+    });
+}
+/**
+ * The model's name; its key (which names the endpoint's host) only when another run has the same
+ * name, e.g. two checkpoints served under one name, so the runs can be told apart.
+ */
+function modelCell(run, runs) {
+    const name = escape_escapeInline(run.model.name, { maxChars: 80 });
+    const ambiguous = runs.some((other) => other !== run && other.model.name === run.model.name && other.model.key !== run.model.key);
+    return ambiguous ? `${name} (${escape_escapeInline(run.model.key, { maxChars: 80 })})` : name;
+}
+function scoreCell(run) {
+    const value = format_formatMetric(run.score, 'fraction');
+    return run.score !== null && run.interval ? `${value} (${format_formatInterval(run.interval, 'fraction')})` : value;
+}
+function metricsTable(rows, test) {
+    if (rows.length === 0)
+        return '_No metrics reported._';
+    const body = rows.map((row) => {
+        let change = `${format_formatDelta(row.delta, row.kind)}${MARK[row.direction]}`;
+        if (row.key === 'score' && test.pairedDelta) {
+            change += ` (paired ${format_formatInterval(test.pairedDelta, 'fraction', { delta: true, level: test.pairedDelta.level })})`;
+        }
+        return [row.label, withInterval(row.base, row.baseInterval, row), withInterval(row.head, row.headInterval, row), change];
+    });
+    return markdownTable([['Metric', test.a, test.b, `Change (${test.b} − ${test.a})`], ...body], { align: ['l', 'r', 'r', 'r'], alignDelimiters: false });
+}
+function withInterval(value, interval, row) {
+    const text = format_formatMetric(value, row.kind);
+    return value !== null && interval ? `${text} (${format_formatInterval(interval, row.kind, { level: 0.95 })})` : text;
+}
+function groupSection(kind, groups, maxRows) {
+    const ordered = [...groups].sort(largestChangeFirst);
+    const shown = ordered.slice(0, maxRows);
+    const rows = shown.map((g) => [
+        escape_escapeInline(g.name, { maxChars: 80 }),
+        format_formatMetric(g.base, 'fraction'),
+        format_formatMetric(g.head, 'fraction'),
+        `${format_formatDelta(g.delta, 'fraction')}${MARK[g.direction]}`,
+        g.baseN === g.headN ? count(g.headN) : `${count(g.baseN)} / ${count(g.headN)}`
+    ]);
+    const table = markdownTable([[kind === 'phase' ? 'Phase' : 'Tag', 'A', 'B', 'Change', 'Cases'], ...rows], {
+        align: ['l', 'r', 'r', 'r', 'r'],
+        alignDelimiters: false
+    });
+    const more = groups.length - shown.length;
+    return `#### By ${kind}\n\n${table}${more > 0 ? `\n\n_${count(more)} more ${kind}s not shown._` : ''}`;
+}
+/** Largest absolute change first (a reader looks for where the runs differ), then by name. */
+function largestChangeFirst(x, y) {
+    const size = (g) => (g.delta === null ? -1 : Math.abs(g.delta));
+    return size(y) - size(x) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+}
+function flipSection(title, flips, a, b, examples, maxIds) {
+    if (flips.length === 0)
+        return `#### ${title} (0)\n\nNone.`;
+    const ids = flips.slice(0, maxIds).map((flip) => escape_escapeInline(flip.key, { maxChars: CASE_LIMITS.id }));
+    const more = flips.length - ids.length;
+    const list = `${ids.join(', ')}${more > 0 ? `, … and ${count(more)} more` : ''}`;
+    const blocks = flips.slice(0, Math.max(0, examples)).map((flip) => flipDetails(flip, a, b));
+    return [`#### ${title} (${count(flips.length)})`, list, ...blocks].join('\n\n');
+}
+/**
+ * One flipped case with both runs' answers, collapsed: the summary names the case and how it
+ * changed; the body shows the input, the expected answer and what each run answered.
+ */
+function flipDetails(flip, a, b) {
+    const { base, head } = flip;
+    const name = escape_escapeInline(flip.key, { maxChars: CASE_LIMITS.id });
+    const change = `${a.label} ${base.status} → ${b.label} ${head.status}, score ${format_formatMetric(base.score, 'fraction', { digits: 0 })} → ${format_formatMetric(head.score, 'fraction', { digits: 0 })}`;
+    const side = (run, record) => {
+        const lines = [`**${run.label} (${escape_escapeInline(run.model.name, { maxChars: 80 })}) answered**`, '', escape_fenceUntrusted(gotText(record), { maxChars: CASE_LIMITS.got })];
+        if (record.extracted !== null)
+            lines.push('', `Extracted answer: ${escape_escapeInline(record.extracted, { maxChars: 200 })}`);
+        return lines;
+    };
+    return [
+        '<details>',
+        `<summary>${name}: ${change}</summary>`,
+        '',
+        '**Input**',
+        '',
+        escape_fenceUntrusted(head.input, { maxChars: CASE_LIMITS.input }),
+        '',
+        Array.isArray(head.target) && head.target.length > 1 ? '**Expected** (any of)' : '**Expected**',
+        '',
+        escape_fenceUntrusted(Array.isArray(head.target) ? head.target.join('\n') : head.target, { maxChars: CASE_LIMITS.expected }),
+        '',
+        ...side(a, base),
+        '',
+        ...side(b, head),
+        // A blank line before </details> ends the markdown block so the tag is read as HTML.
+        '',
+        '</details>'
+    ].join('\n');
+}
+function gotText(record) {
+    if (record.error) {
+        const error = `${record.error.type}: ${record.error.message}`;
+        return record.response === null ? error : `${record.response}\n\n[${error}]`;
+    }
+    return record.response ?? '(no response)';
+}
+function rankingTable(c) {
+    const byLabel = new Map(c.runs.map((run) => [run.label, run]));
+    const leader = c.ranking[0]?.label ?? '';
+    const rows = c.ranking.map((r) => {
+        const run = byLabel.get(r.label);
+        let vs = '—';
+        if (r.vsLeader) {
+            vs = r.vsLeader.adjustedP === null ? 'not testable' : `${format_formatPValue(r.vsLeader.adjustedP)}${r.vsLeader.significant ? ` ${SIG} significantly lower` : ', not significant'}`;
+        }
+        return [String(r.rank), r.label, modelCell(run, c.runs), scoreCell(r), count(run.n), vs];
+    });
+    return markdownTable([['Rank', 'Run', 'Model', 'Score (95% CI)', 'Cases', `vs ${leader} (Holm)`], ...rows], {
+        align: ['r', 'l', 'l', 'r', 'r', 'l'],
+        alignDelimiters: false
+    });
+}
+/** Holm-adjusted p of every pair, runs in rank order on both axes. */
+function matrixTable(c, ranked) {
+    const header = ['', ...ranked.map((run) => run.label)];
+    const rows = ranked.map((row) => [
+        `**${row.label}**`,
+        ...ranked.map((col) => {
+            if (col.label === row.label)
+                return '—';
+            const pair = findPair(c.pairs, row.label, col.label);
+            if (!pair || pair.adjustedP === null)
+                return 'n/a';
+            return `${pValueNumber(pair.adjustedP)}${pair.significant ? ` ${SIG}` : ''}`;
+        })
+    ]);
+    return markdownTable([header, ...rows], { align: ['l', ...ranked.map(() => 'r')], alignDelimiters: false });
+}
+/** Every pair, most significant first: the change, its interval, the flip counts, raw and Holm p. */
+function pairsTable(c) {
+    const ordered = [...c.pairs].sort((x, y) => (x.adjustedP ?? 2) - (y.adjustedP ?? 2));
+    const rows = ordered.map((p) => [
+        `${p.b} − ${p.a}`,
+        format_formatDelta(p.pairedDelta?.mean ?? p.scoreDelta, 'fraction'),
+        format_formatInterval(p.pairedDelta, 'fraction', { delta: true }),
+        count(p.fixed),
+        count(p.regressed),
+        count(p.paired),
+        p.pValue === null ? 'n/a' : pValueNumber(p.pValue),
+        p.adjustedP === null ? 'n/a' : pValueNumber(p.adjustedP),
+        p.pValue === null ? 'not testable' : p.significant ? `${SIG} significant` : 'not significant'
+    ]);
+    return markdownTable([['Pair', 'Change', '95% CI', 'Fixed (c)', 'Regressed (b)', 'Paired', 'p', 'Holm p', ''], ...rows], {
+        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+        alignDelimiters: false
+    });
+}
+/** The headline metrics side by side, one column per run in rank order. */
+function metricsByRun(ranked) {
+    const rows = HEADLINE_METRICS.filter((m) => ranked.some((run) => Number.isFinite(run.scores[m.key]))).map((m) => [
+        m.label,
+        ...ranked.map((run) => format_formatMetric(run.scores[m.key], m.kind))
+    ]);
+    if (rows.length === 0)
+        return '_No metrics reported._';
+    return markdownTable([['Metric', ...ranked.map((run) => run.label)], ...rows], { align: ['l', ...ranked.map(() => 'r')], alignDelimiters: false });
+}
+/** `A: gsm8k 1.0.0 · hash 3f2a9c1b7d4e · model x · 200 cases · commit 0123456789ab · runs/a`. */
+function runLine(run, runs) {
+    const parts = [
+        `${escape_escapeInline(run.environment.name, { maxChars: 80 })} ${escape_escapeInline(run.environment.version, { maxChars: 40 })}`,
+        `hash ${escape_escapeInline(shortHash(run.environment.hash))}`,
+        `model ${modelCell(run, runs)}`,
+        `${count(run.n)} cases`
+    ];
+    if (run.git.sha)
+        parts.push(`commit ${escape_escapeInline(run.git.sha.slice(0, 12))}`);
+    if (run.dir)
+        parts.push(escape_escapeInline(run.dir, { maxChars: 120 }));
+    return `<sub>${run.label}: ${parts.join(' · ')}</sub>`;
+}
+const count = (n) => format_formatMetric(n, 'count');
+
+;// CONCATENATED MODULE: ./src/report/compare-html/style.ts
+/**
+ * What the comparison page adds to the run report's stylesheet (`REPORT_CSS`, reused as is for
+ * the palette, cards, badges, blocks and layout): plain tables, the verdict banner, interval
+ * bars, the p-value matrix and the collapsible case pairs.
+ */
+const COMPARE_CSS = String.raw `
+.table-wrap + .table-wrap { margin-top: 12px; }
+table.grid { width: 100%; border-collapse: collapse; font-size: 13px; }
+table.grid th, table.grid td { padding: 6px 10px; border-bottom: 1px solid var(--border); text-align: left; vertical-align: middle; overflow-wrap: anywhere; }
+table.grid thead th { background: var(--bg-soft); font-size: 12px; font-weight: 600; color: var(--muted); white-space: nowrap; }
+table.grid tbody tr:last-child td, table.grid tbody tr:last-child th { border-bottom: 0; }
+table.grid tbody th { font-weight: 600; }
+table.grid .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.grid td.sig { font-weight: 600; color: var(--accent); }
+table.matrix td.sig { background: var(--accent-soft); }
+table.matrix td.self { color: var(--muted); text-align: center; }
+table.matrix { width: auto; }
+table.matrix th, table.matrix td { min-width: 76px; }
+.table-wrap.fit { display: inline-block; max-width: 100%; vertical-align: top; }
+.verdict { margin: 14px 0 6px; padding: 10px 14px; border: 1px solid var(--border); border-radius: 8px; font-size: 16px; font-weight: 600; overflow-wrap: anywhere; }
+.verdict.good { color: var(--pass); background: var(--pass-bg); border-color: transparent; }
+.verdict.bad { color: var(--fail); background: var(--fail-bg); border-color: transparent; }
+.verdict.same { background: var(--bg-soft); }
+.test-line { margin: 0; font-size: 13px; color: var(--muted); }
+.legend { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
+svg.ci { display: block; }
+svg.ci .axis { stroke: var(--track); stroke-width: 6; stroke-linecap: round; }
+svg.ci .range { stroke: var(--bar); stroke-width: 3; stroke-linecap: round; }
+svg.ci .point { fill: var(--text); }
+.flips { display: grid; gap: 8px; }
+details.flip { border: 1px solid var(--border); border-radius: 8px; background: var(--bg); min-width: 0; }
+details.flip > summary { cursor: pointer; padding: 7px 12px; overflow-wrap: anywhere; }
+details.flip > summary:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; border-radius: 8px; }
+details.flip[open] > summary { border-bottom: 1px solid var(--border); background: var(--bg-soft); border-radius: 8px 8px 0 0; }
+details.flip .key { font-family: var(--mono); font-size: 12.5px; color: var(--accent); margin-right: 6px; }
+details.flip .detail-body { padding: 12px; }
+.block .answer { margin: 6px 0 0; font-size: 12.5px; color: var(--muted); overflow-wrap: anywhere; }
+.block .answer b { color: var(--text); font-family: var(--mono); font-weight: 500; }
+.ids { font-family: var(--mono); font-size: 12.5px; color: var(--muted); overflow-wrap: anywhere; }
+`;
+
+;// CONCATENATED MODULE: ./src/report/html/style.ts
+/**
+ * The report page's stylesheet, inlined into a `<style>` element. Plain CSS with custom
+ * properties for the light and dark palettes; the system font stack, so nothing is fetched.
+ */
+const REPORT_CSS = String.raw `
+:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --bg-soft: #f6f8fa; --bg-hover: #eef2f6; --border: #d8dee4; --text: #1f2328;
+  --muted: #59636e; --accent: #0969da; --accent-soft: #ddf4ff; --track: #e6eaef;
+  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
+  --error: #9a6700; --error-bg: #fff8c5; --new: #8250df; --new-bg: #fbefff;
+  --bar: #2f81f7; --shadow: 0 1px 2px rgba(31, 35, 40, .06);
+  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --bg-soft: #151b23; --bg-hover: #1c2430; --border: #30363d; --text: #e6edf3;
+    --muted: #9198a1; --accent: #4493f8; --accent-soft: #12263f; --track: #262c36;
+    --pass: #3fb950; --pass-bg: #12301c; --fail: #f85149; --fail-bg: #3a1618;
+    --error: #d29922; --error-bg: #342a0f; --new: #ab7df8; --new-bg: #2a1e46;
+    --bar: #4493f8; --shadow: none;
+  }
+}
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; background: var(--bg); color: var(--text);
+  font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif;
+}
+main { max-width: 1280px; margin: 0 auto; padding: 24px 24px 48px; }
+h1 { font-size: 22px; line-height: 1.25; margin: 0 0 4px; font-weight: 600; overflow-wrap: anywhere; }
+h1 .version { color: var(--muted); font-weight: 400; }
+h2 { font-size: 15px; margin: 0 0 12px; font-weight: 600; }
+h3 { font-size: 12px; margin: 0 0 6px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.muted { color: var(--muted); }
+.mono, code, pre { font-family: var(--mono); font-size: 12.5px; }
+:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+
+.run-model { font-size: 15px; margin: 0 0 8px; overflow-wrap: anywhere; }
+.meta { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 0; padding: 0; list-style: none; color: var(--muted); font-size: 13px; }
+.meta li { overflow-wrap: anywhere; }
+.meta b { font-weight: 500; color: var(--text); }
+.baseline-note { margin-top: 10px; padding: 8px 12px; border: 1px solid var(--border); border-radius: 6px; background: var(--bg-soft); font-size: 13px; overflow-wrap: anywhere; }
+.baseline-note.warn { border-color: var(--error); }
+
+section { margin-top: 28px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(168px, 1fr)); gap: 10px; }
+.card { border: 1px solid var(--border); border-radius: 8px; padding: 10px 14px; background: var(--bg); box-shadow: var(--shadow); min-width: 0; }
+.card.primary { background: var(--accent-soft); border-color: transparent; }
+.card .label { font-size: 12px; color: var(--muted); }
+.card .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; line-height: 1.3; }
+.card .sub { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
+.delta { display: inline-block; font-size: 12px; font-weight: 600; border-radius: 10px; padding: 0 7px; margin-left: 6px; vertical-align: 3px; font-variant-numeric: tabular-nums; }
+.delta.good { color: var(--pass); background: var(--pass-bg); }
+.delta.bad { color: var(--fail); background: var(--fail-bg); }
+.delta.same { color: var(--muted); background: var(--bg-soft); }
+
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; align-items: start; }
+.chart { border: 1px solid var(--border); border-radius: 8px; padding: 14px 16px; min-width: 0; }
+.chart svg { display: block; width: 100%; height: auto; }
+.chart svg text { fill: var(--text); font-size: 12px; font-family: inherit; }
+.chart svg .val { fill: var(--muted); font-variant-numeric: tabular-nums; }
+.chart svg .track { fill: var(--track); }
+.chart svg .bar { fill: var(--bar); }
+.chart svg .base { stroke: var(--text); stroke-width: 2; }
+.chart .legend, .chart .more { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
+.legend-tick { display: inline-block; width: 2px; height: 10px; background: var(--text); vertical-align: -1px; margin-right: 4px; }
+
+.toolbar { display: flex; flex-wrap: wrap; gap: 10px 14px; align-items: end; margin-bottom: 10px; }
+.field { display: flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--muted); }
+.field.grow { flex: 1 1 260px; }
+input[type=search], select {
+  font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border);
+  border-radius: 6px; padding: 5px 8px; min-height: 32px;
+}
+input[type=search] { width: 100%; }
+.summary { font-size: 13px; color: var(--muted); margin: 0 0 8px; }
+
+.table-wrap { border: 1px solid var(--border); border-radius: 8px; overflow-x: auto; }
+table.cases { width: 100%; min-width: 760px; border-collapse: collapse; table-layout: fixed; }
+table.cases th, table.cases td { padding: 7px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid var(--border); }
+table.cases thead th { position: sticky; top: 0; z-index: 1; background: var(--bg-soft); font-size: 12px; font-weight: 600; color: var(--muted); white-space: nowrap; }
+table.cases tbody tr:last-child td { border-bottom: 0; }
+table.cases th.num, table.cases td.num { text-align: right; font-variant-numeric: tabular-nums; }
+col.c-id { width: 22%; } col.c-status { width: 84px; } col.c-score { width: 76px; } col.c-lat { width: 90px; }
+col.c-tags { width: 17%; } col.c-change { width: 96px; }
+tr.case { cursor: pointer; }
+tr.case:hover td { background: var(--bg-hover); }
+tr.case.open td { background: var(--bg-soft); border-bottom-color: transparent; }
+td.input-cell { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); }
+.case-toggle {
+  all: unset; cursor: pointer; font-family: var(--mono); font-size: 12.5px; color: var(--accent);
+  display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%;
+}
+.case-toggle::before { content: "\25B8"; content: "\25B8" / ""; display: inline-block; width: 1em; color: var(--muted); }
+.case-toggle[aria-expanded=true]::before { content: "\25BE"; content: "\25BE" / ""; }
+.case-toggle:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; border-radius: 3px; }
+.sort { all: unset; cursor: pointer; }
+.sort:focus-visible { outline: 2px solid var(--accent); border-radius: 3px; }
+.sort::after { content: ""; margin-left: 4px; }
+th[aria-sort=ascending] .sort::after { content: "\2191"; content: "\2191" / ""; }
+th[aria-sort=descending] .sort::after { content: "\2193"; content: "\2193" / ""; }
+
+.badge { display: inline-block; font-size: 12px; font-weight: 600; line-height: 18px; border-radius: 10px; padding: 0 8px; }
+.badge.pass, .badge.fixed { color: var(--pass); background: var(--pass-bg); }
+.badge.fail, .badge.regressed { color: var(--fail); background: var(--fail-bg); }
+.badge.error { color: var(--error); background: var(--error-bg); }
+.badge.new { color: var(--new); background: var(--new-bg); }
+.tag { display: inline-block; font-size: 11.5px; border: 1px solid var(--border); border-radius: 10px; padding: 0 7px; margin: 0 4px 2px 0; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: top; }
+.empty td { text-align: center; color: var(--muted); padding: 28px; cursor: default; }
+
+tr.detail > td { background: var(--bg-soft); padding: 4px 16px 18px; }
+.detail-body { display: grid; gap: 14px; min-width: 0; }
+.kv { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0; font-size: 12.5px; color: var(--muted); }
+.kv div { overflow-wrap: anywhere; }
+.kv dt { display: inline; } .kv dd { display: inline; margin: 0 0 0 4px; color: var(--text); }
+.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 12px; }
+.block { min-width: 0; }
+.block pre, .msg pre {
+  margin: 0; padding: 8px 10px; background: var(--bg); border: 1px solid var(--border); border-radius: 6px;
+  white-space: pre-wrap; overflow-wrap: anywhere; max-height: 22em; overflow: auto;
+}
+.block pre.none { color: var(--muted); font-style: italic; }
+.msgs { display: grid; gap: 6px; }
+.msg .role { font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.errbox { border: 1px solid var(--error); background: var(--error-bg); border-radius: 6px; padding: 8px 10px; overflow-wrap: anywhere; }
+table.scorers { width: 100%; border-collapse: collapse; font-size: 13px; background: var(--bg); border: 1px solid var(--border); border-radius: 6px; }
+table.scorers th, table.scorers td { padding: 5px 10px; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.scorers th { font-size: 12px; color: var(--muted); font-weight: 600; }
+table.scorers tr:last-child td { border-bottom: 0; }
+ol.targets { margin: 0; padding-left: 20px; }
+
+.pager { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: flex-end; margin-top: 10px; font-size: 13px; }
+button.pg {
+  font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border);
+  border-radius: 6px; padding: 4px 10px; min-height: 30px; cursor: pointer;
+}
+button.pg:hover:not(:disabled) { background: var(--bg-hover); }
+button.pg:disabled { opacity: .45; cursor: default; }
+footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
+.noscript { padding: 24px; }
+@media (max-width: 720px) {
+  main { padding: 16px 12px 32px; }
+}
+`;
+
+;// CONCATENATED MODULE: ./src/report/compare-html.ts
+
+
+
+
+
+
+
+/**
+ * No script, no fetch, no frame, font or remote image; inline styles only. `script-src 'none'`
+ * means even markup that slipped past escaping could not run anything.
+ */
+const COMPARE_CSP = ["default-src 'none'", "style-src 'unsafe-inline'", "script-src 'none'", 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ');
+const TONE = { improved: 'good', regressed: 'bad', unchanged: 'same', unknown: 'same' };
+const DASH = '—';
+/** Renders the comparison page. Pure: the same comparison gives the same string. */
+function renderCompareReport(comparison, options = {}) {
+    const limits = { details: options.maxCaseDetails ?? 200, text: options.maxTextChars ?? 10_000 };
+    const c = comparison;
+    const sections = c.detail ? pairSections(c, c.detail, limits) : rankingSections(c);
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${COMPARE_CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="benchgen-eval">
+<title>${pageTitle(c)}</title>
+<link rel="icon" href="data:,">
+<style>${REPORT_CSS}${COMPARE_CSS}</style>
+</head>
+<body>
+<main>
+${header(c)}
+${sections.join('\n')}
+<footer>Generated by benchgen-eval. This page works offline, runs no script and loads nothing from the network.</footer>
+</main>
+</body>
+</html>
+`;
+}
+/** Untrusted text for element content or a quoted attribute: cleaned, cut, escaped. */
+function compare_html_text(value, maxChars = 300) {
+    const cut = truncateText(sanitizeText(value), maxChars);
+    return escapeHtml(cut.text) + (cut.omitted > 0 ? escapeHtml(` ${truncationMarker(cut.omitted)}`) : '');
+}
+function pageTitle(c) {
+    const what = c.detail ? `${c.runs[1]?.label} vs ${c.runs[0]?.label}` : `${c.runs.length} runs`;
+    return `${compare_html_text(c.environment, 80)} · ${what} — BenchGen Eval comparison`;
+}
+function header(c) {
+    const versions = [...new Set(c.runs.map((run) => run.environment.version))].map((v) => compare_html_text(/^v/i.test(v) ? v : `v${v}`, 40)).join(' / ');
+    const hashes = [...new Set(c.runs.map((run) => run.environment.hash))];
+    const lines = [
+        '<header>',
+        `<h1 id="title">${compare_html_text(c.environment, 120)} <span class="version">${versions}</span></h1>`,
+        c.detail
+            ? `<p class="run-model">Comparing <b>${compare_html_text(c.runs[1].model.name, 120)}</b> (B, candidate) with <b>${compare_html_text(c.runs[0].model.name, 120)}</b> (A, baseline)</p>`
+            : `<p class="run-model">Ranking of ${c.runs.length} runs</p>`,
+        '<ul class="meta">',
+        `<li>Environment hash${hashes.length > 1 ? 'es' : ''} <b class="mono">${hashes.map((hash) => compare_html_text(shortHash(hash), 20)).join(' / ')}</b></li>`,
+        `<li>Significance level <b>α = ${c.alpha}</b></li>`,
+        `<li>Intervals <b>${Math.round(c.level * 100)}%</b></li>`,
+        '</ul>'
+    ];
+    if (c.detail) {
+        lines.push(`<p class="verdict ${verdictTone(c.detail)}" id="verdict">${escapeHtml(c.detail.verdict.text)}</p>`);
+        const line = compare_html_testLine(c.detail.test, c.alpha);
+        if (line)
+            lines.push(`<p class="test-line" id="test-line">${line}</p>`);
+    }
+    for (const note of c.notes)
+        lines.push(`<p class="baseline-note warn" role="note">${compare_html_text(note, 1000)}</p>`);
+    lines.push('</header>');
+    return lines.join('\n');
+}
+function verdictTone(detail) {
+    return detail.verdict.kind === 'better' ? 'good' : detail.verdict.kind === 'worse' ? 'bad' : 'same';
+}
+function compare_html_testLine(test, alpha) {
+    if (test.pValue === null)
+        return '';
+    return (`Exact McNemar test on the ${compare_html_count(test.fixed + test.regressed)} paired cases that flipped: ` +
+        `b = ${compare_html_count(test.regressed)} regressed (${test.a} pass → ${test.b} not), c = ${compare_html_count(test.fixed)} fixed (${test.a} not → ${test.b} pass), ` +
+        `${escapeHtml(format_formatPValue(test.pValue))} (two-sided), ${compare_html_count(test.paired)} cases in both runs, α = ${alpha}.`);
+}
+/* ---------- two runs ---------- */
+function pairSections(c, detail, limits) {
+    const [a, b] = c.runs;
+    const sections = [
+        section('runs', 'Runs', rankTable(c)),
+        section('metrics', 'Metrics', compare_html_metricsTable(detail.metrics, detail.test)),
+        section('flipped', 'Flipped cases', compare_html_flipTable(detail, a, b))
+    ];
+    if (detail.phases.length > 1)
+        sections.push(section('phases', 'By phase', groupTable('Phase', detail.phases)));
+    if (detail.tags.length > 1)
+        sections.push(section('tags', 'By tag', groupTable('Tag', detail.tags)));
+    sections.push(compare_html_flipSection('fixed', `Fixed in ${b.label}`, detail.fixed, a, b, limits));
+    sections.push(compare_html_flipSection('regressed', `Regressed in ${b.label}`, detail.regressed, a, b, limits));
+    return sections;
+}
+function compare_html_metricsTable(rows, test) {
+    if (rows.length === 0)
+        return '<p class="muted">No metrics in scores.json.</p>';
+    const body = rows.map((row) => {
+        let change = `<span class="delta ${TONE[row.direction]}">${escapeHtml(format_formatDelta(row.delta, row.kind))}</span>`;
+        if (row.key === 'score' && test.pairedDelta) {
+            change += `<div class="sub muted">paired ${escapeHtml(format_formatInterval(test.pairedDelta, 'fraction', { delta: true, level: test.pairedDelta.level }))}</div>`;
+        }
+        return `<tr data-metric="${escapeHtml(row.key)}"><th scope="row">${escapeHtml(row.label)}</th>${valueCell(row.base, row.baseInterval, row)}${valueCell(row.head, row.headInterval, row)}<td class="num">${change}</td></tr>`;
+    });
+    return table('grid', ['Metric', test.a, test.b, `Change (${test.b} − ${test.a})`], body, [false, true, true, true]);
+}
+function valueCell(value, interval, row) {
+    const sub = value !== null && interval ? `<div class="sub muted">${escapeHtml(format_formatInterval(interval, row.kind, { level: 0.95 }))}</div>` : '';
+    return `<td class="num">${escapeHtml(format_formatMetric(value, row.kind))}${sub}</td>`;
+}
+function compare_html_flipTable(detail, a, b) {
+    const t = detail.table;
+    const rows = [
+        `<tr><th scope="row">${a.label} pass</th><td class="num">${compare_html_count(t.bothPass)}</td><td class="num" data-cell="b">${compare_html_count(t.regressed)} <span class="muted">(b, regressed)</span></td></tr>`,
+        `<tr><th scope="row">${a.label} fail or error</th><td class="num" data-cell="c">${compare_html_count(t.fixed)} <span class="muted">(c, fixed)</span></td><td class="num">${compare_html_count(t.bothNotPass)}</td></tr>`
+    ];
+    const p = detail.test.pValue === null ? 'No case is in both runs, so nothing was tested.' : `Exact McNemar ${escapeHtml(format_formatPValue(detail.test.pValue))} (two-sided, b + c = ${compare_html_count(t.regressed + t.fixed)}).`;
+    return `${table('grid mcnemar', ['', `${b.label} pass`, `${b.label} fail or error`], rows, [false, true, true])}\n<p class="legend">${p}</p>`;
+}
+function groupTable(name, groups) {
+    const ordered = [...groups].sort((x, y) => size(y) - size(x) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    const rows = ordered.map((g) => `<tr><th scope="row">${compare_html_text(g.name, 120)}</th><td class="num">${escapeHtml(format_formatMetric(g.base, 'fraction'))}</td><td class="num">${escapeHtml(format_formatMetric(g.head, 'fraction'))}</td>` +
+        `<td class="num"><span class="delta ${TONE[g.direction]}">${escapeHtml(format_formatDelta(g.delta, 'fraction'))}</span></td><td class="num">${g.baseN === g.headN ? compare_html_count(g.headN) : `${compare_html_count(g.baseN)} / ${compare_html_count(g.headN)}`}</td></tr>`);
+    return table('grid', [name, 'A', 'B', 'Change', 'Cases'], rows, [false, true, true, true, true]);
+}
+const size = (g) => (g.delta === null ? -1 : Math.abs(g.delta));
+function compare_html_flipSection(id, title, flips, a, b, limits) {
+    if (flips.length === 0)
+        return section(id, `${title} (0)`, '<p class="muted">None.</p>');
+    const shown = flips.slice(0, Math.max(0, limits.details));
+    const rest = flips.slice(shown.length);
+    const parts = [`<div class="flips">\n${shown.map((flip) => compare_html_flipDetails(flip, a, b, limits.text)).join('\n')}\n</div>`];
+    if (rest.length > 0) {
+        parts.push(`<p class="legend">${compare_html_count(rest.length)} more, by id:</p>`, `<p class="ids">${rest.map((flip) => compare_html_text(flip.key, 200)).join(', ')}</p>`);
+    }
+    return section(id, `${title} (${compare_html_count(flips.length)})`, parts.join('\n'));
+}
+/** One flipped case, collapsed: input and target, then both runs' answers side by side. */
+function compare_html_flipDetails(flip, a, b, maxText) {
+    const { base, head } = flip;
+    const target = Array.isArray(head.target) ? head.target.join('\n') : head.target;
+    const summary = `<summary><span class="key">${compare_html_text(flip.key, 200)}</span>${badge(base.status)} → ${badge(head.status)} ` +
+        `<span class="muted">score ${escapeHtml(format_formatMetric(base.score, 'fraction', { digits: 0 }))} → ${escapeHtml(format_formatMetric(head.score, 'fraction', { digits: 0 }))}</span></summary>`;
+    return [
+        `<details class="flip" data-key="${compare_html_text(flip.key, 200)}">`,
+        summary,
+        '<div class="detail-body">',
+        '<div class="pair">',
+        block('Input', head.input, 'input', maxText),
+        block(Array.isArray(head.target) && head.target.length > 1 ? 'Target (any of)' : 'Target', target, 'target', maxText),
+        '</div>',
+        '<div class="pair">',
+        answerBlock(a, base, 'a', maxText),
+        answerBlock(b, head, 'b', maxText),
+        '</div>',
+        '</div>',
+        '</details>'
+    ].join('\n');
+}
+function block(title, value, field, maxText) {
+    return `<div class="block"><h3>${escapeHtml(title)}</h3><pre data-field="${field}">${value === '' ? '(empty)' : compare_html_text(value, maxText)}</pre></div>`;
+}
+function answerBlock(run, record, side, maxText) {
+    const heading = `<h3>${run.label} · ${compare_html_text(run.model.name, 80)} ${badge(record.status)} ${escapeHtml(format_formatMetric(record.score, 'fraction', { digits: 0 }))}</h3>`;
+    const error = record.error ? `<div class="errbox" data-field="${side}-error"><b>${compare_html_text(record.error.type, 80)}</b>: ${compare_html_text(record.error.message, 1000)}</div>` : '';
+    const response = record.response === null ? '<pre class="none" data-field="' + side + '-response">(no response)</pre>' : `<pre data-field="${side}-response">${compare_html_text(record.response, maxText)}</pre>`;
+    const extracted = `<p class="answer">Extracted answer: ${record.extracted === null ? '<span>(none found)</span>' : `<b data-field="${side}-extracted">${compare_html_text(record.extracted, 500)}</b>`}</p>`;
+    return `<div class="block" data-run="${run.label}">${heading}${error}${response}${extracted}</div>`;
+}
+function badge(status) {
+    const s = escapeHtml(status);
+    return `<span class="badge ${s}">${s}</span>`;
+}
+/* ---------- three or more runs ---------- */
+function rankingSections(c) {
+    const byLabel = new Map(c.runs.map((run) => [run.label, run]));
+    const ranked = c.ranking.map((r) => byLabel.get(r.label));
+    const tested = c.pairs.filter((p) => p.pValue !== null).length;
+    const matrixIntro = `<p class="legend">Holm-adjusted p-values of the exact McNemar test of every pair on the cases both runs have, corrected for ${tested} tested pair${tested === 1 ? '' : 's'}; highlighted cells are below α = ${c.alpha}.</p>`;
+    return [
+        section('runs', 'Ranking', rankTable(c)),
+        section('matrix', 'Which differences are significant', `${compare_html_matrixTable(c, ranked)}\n${matrixIntro}`),
+        section('pairs', 'Pairs', compare_html_pairsTable(c)),
+        section('metrics', 'Metrics', compare_html_metricsByRun(ranked))
+    ];
+}
+/** Rank, run, model, score with its interval drawn on a shared axis, cases, test against the leader. */
+function rankTable(c) {
+    const byLabel = new Map(c.runs.map((run) => [run.label, run]));
+    const leader = c.ranking[0]?.label ?? '';
+    const axis = domain(c.ranking);
+    const rows = c.ranking.map((r) => {
+        const run = byLabel.get(r.label);
+        const ambiguous = c.runs.some((other) => other !== run && other.model.name === run.model.name && other.model.key !== run.model.key);
+        const model = ambiguous ? `${compare_html_text(run.model.name, 120)} <span class="muted">(${compare_html_text(run.model.key, 120)})</span>` : compare_html_text(run.model.name, 120);
+        const vs = vsLeaderCell(r);
+        return (`<tr data-run="${run.label}"><td class="num">${r.rank}</td><th scope="row">${run.label}</th><td>${model}</td>` +
+            `<td class="num" data-field="score">${escapeHtml(format_formatMetric(r.score, 'fraction'))}</td><td class="num">${escapeHtml(format_formatInterval(r.interval, 'fraction'))}</td>` +
+            `<td>${intervalSvg(r, axis)}</td><td class="num">${compare_html_count(run.n)}</td>${vs}` +
+            `<td class="mono">${run.git.sha ? compare_html_text(run.git.sha.slice(0, 12), 12) : ''}</td><td>${run.dir ? compare_html_text(run.dir, 200) : ''}</td></tr>`);
+    });
+    return table('grid', ['Rank', 'Run', 'Model', 'Score', '95% CI', '', 'Cases', `vs ${leader} (Holm p)`, 'Commit', 'Folder'], rows, [true, false, false, true, true, false, true, false, false, false], 'rank-table');
+}
+function vsLeaderCell(r) {
+    if (!r.vsLeader)
+        return `<td class="muted">${DASH}</td>`;
+    if (r.vsLeader.adjustedP === null)
+        return '<td class="muted">not testable</td>';
+    const p = escapeHtml(format_formatPValue(r.vsLeader.adjustedP));
+    return r.vsLeader.significant ? `<td class="sig">${p}, significantly lower</td>` : `<td>${p}, not significant</td>`;
+}
+/** The axis every interval bar shares: the span of the runs' intervals, padded, within [0, 1]. */
+function domain(ranking) {
+    const values = ranking.flatMap((r) => [r.score, r.interval?.low, r.interval?.high]).filter((v) => typeof v === 'number' && Number.isFinite(v));
+    if (values.length === 0)
+        return { low: 0, high: 1 };
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    const pad = Math.max((high - low) * 0.08, 0.02);
+    return { low: Math.max(0, low - pad), high: Math.min(1, high + pad) };
+}
+/** The score as a dot and its interval as a bar, on the shared axis. Only numbers go in. */
+function intervalSvg(r, axis) {
+    const width = 180;
+    const x = (v) => (6 + ((v - axis.low) / (axis.high - axis.low || 1)) * (width - 12)).toFixed(1);
+    const parts = [`<line class="axis" x1="6" x2="${width - 6}" y1="9" y2="9"/>`];
+    if (r.interval)
+        parts.push(`<line class="range" x1="${x(r.interval.low)}" x2="${x(r.interval.high)}" y1="9" y2="9"/>`);
+    if (r.score !== null)
+        parts.push(`<circle class="point" cx="${x(r.score)}" cy="9" r="4"/>`);
+    const label = `${r.label}: ${format_formatMetric(r.score, 'fraction')}, 95% CI ${format_formatInterval(r.interval, 'fraction')}`;
+    return `<svg class="ci" viewBox="0 0 ${width} 18" width="${width}" height="18" role="img" aria-label="${escapeHtml(label)}">${parts.join('')}</svg>`;
+}
+function compare_html_matrixTable(c, ranked) {
+    const rows = ranked.map((row) => {
+        const cells = ranked.map((col) => {
+            if (col.label === row.label)
+                return `<td class="self">${DASH}</td>`;
+            const pair = findPair(c.pairs, row.label, col.label);
+            if (!pair || pair.adjustedP === null)
+                return '<td class="num muted">n/a</td>';
+            const title = `${pair.b} − ${pair.a}: ${pair.fixed} fixed, ${pair.regressed} regressed, raw ${format_formatPValue(pair.pValue)}, Holm ${format_formatPValue(pair.adjustedP)}`;
+            return `<td class="num${pair.significant ? ' sig' : ''}" title="${escapeHtml(title)}" data-pair="${row.label}-${col.label}">${escapeHtml(pValueNumber(pair.adjustedP))}</td>`;
         });
-        try {
-            // 'wx': never write through something already there (the folder is fresh, so nothing is).
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.file.stream(), counter, (0,external_node_fs_.createWriteStream)(dest, { flags: 'wx', mode: 0o644 }));
-        }
-        catch (error) {
-            if (error instanceof UnsafeBundleError)
-                throw error;
-            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: `could not be extracted: ${error instanceof Error ? error.message : String(error)}` }], `Refusing to extract ${bundle}:`, { cause: error });
-        }
-        if (written !== declared) {
-            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: `holds ${written} bytes but declares ${declared}` }], `Refusing to extract ${bundle}:`);
-        }
-        if ((crc >>> 0) !== entry.file.crc32 >>> 0) {
-            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: 'is corrupt (CRC-32 does not match)' }], `Refusing to extract ${bundle}:`);
-        }
-    }
+        return `<tr><th scope="row">${row.label}</th>${cells.join('')}</tr>`;
+    });
+    return table('grid matrix', ['', ...ranked.map((run) => run.label)], rows, [false, ...ranked.map(() => true)], 'matrix-table');
 }
-/** The extraction folder, or its single top-level folder (ignoring macOS's __MACOSX). */
-async function findRoot(dir) {
-    if (await hasManifest(dir))
-        return dir;
-    const top = (await (0,promises_.readdir)(dir, { withFileTypes: true })).filter((d) => d.name !== '__MACOSX');
-    const only = top[0];
-    if (top.length === 1 && only?.isDirectory())
-        return (0,external_node_path_.join)(dir, only.name);
-    return dir;
+function compare_html_pairsTable(c) {
+    const ordered = [...c.pairs].sort((x, y) => (x.adjustedP ?? 2) - (y.adjustedP ?? 2));
+    const rows = ordered.map((p) => {
+        const verdict = p.pValue === null ? 'not testable' : p.significant ? 'significant' : 'not significant';
+        return (`<tr data-pair="${p.a}-${p.b}"><th scope="row">${p.b} − ${p.a}</th><td class="num">${escapeHtml(format_formatDelta(p.pairedDelta?.mean ?? p.scoreDelta, 'fraction'))}</td>` +
+            `<td class="num">${escapeHtml(format_formatInterval(p.pairedDelta, 'fraction', { delta: true }))}</td><td class="num">${compare_html_count(p.fixed)}</td><td class="num">${compare_html_count(p.regressed)}</td>` +
+            `<td class="num">${compare_html_count(p.paired)}</td><td class="num">${p.pValue === null ? 'n/a' : escapeHtml(pValueNumber(p.pValue))}</td>` +
+            `<td class="num${p.significant ? ' sig' : ''}">${p.adjustedP === null ? 'n/a' : escapeHtml(pValueNumber(p.adjustedP))}</td><td${p.significant ? ' class="sig"' : ''}>${verdict}</td></tr>`);
+    });
+    return table('grid', ['Pair', 'Change', '95% CI', 'Fixed (c)', 'Regressed (b)', 'Paired', 'p', 'Holm p', ''], rows, [false, true, true, true, true, true, true, true, false]);
 }
-async function hasManifest(dir) {
-    for (const name of MANIFEST_FILES) {
-        try {
-            if ((await (0,promises_.stat)((0,external_node_path_.join)(dir, name))).isFile())
-                return true;
-        }
-        catch {
-            // Absent: try the next name.
-        }
-    }
-    return false;
+function compare_html_metricsByRun(ranked) {
+    const metrics = HEADLINE_METRICS.filter((m) => ranked.some((run) => Number.isFinite(run.scores[m.key])));
+    if (metrics.length === 0)
+        return '<p class="muted">No metrics in scores.json.</p>';
+    const rows = metrics.map((m) => `<tr data-metric="${escapeHtml(m.key)}"><th scope="row">${escapeHtml(m.label)}</th>${ranked.map((run) => `<td class="num">${escapeHtml(format_formatMetric(run.scores[m.key], m.kind))}</td>`).join('')}</tr>`);
+    return table('grid', ['Metric', ...ranked.map((run) => run.label)], rows, [false, ...ranked.map(() => true)]);
 }
-function definedOnly(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+/* ---------- shared ---------- */
+function section(id, title, body) {
+    return `<section aria-labelledby="h-${id}" id="${id}">\n<h2 id="h-${id}">${escapeHtml(title)}</h2>\n${body}\n</section>`;
 }
+/** A table in a scrolling wrapper. Header cells are our own words or run labels (A, B, …). */
+function table(cls, headers, rows, numeric, id) {
+    const head = headers.map((h, i) => `<th scope="col"${numeric[i] ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
+    // The matrix is as wide as its runs need, not the page.
+    const wrap = cls.includes('matrix') ? 'table-wrap fit' : 'table-wrap';
+    return `<div class="${wrap}"><table class="${cls}"${id ? ` id="${id}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
+}
+const compare_html_count = (n) => escapeHtml(format_formatMetric(n, 'count'));
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/environment/canonical-json.ts
-/**
- * Canonical JSON: object keys sorted at every depth, no whitespace, `undefined` members dropped.
- * Two values that mean the same thing serialise to the same string whatever order their keys were
- * written in, which is what content hashes (case ids, the environment hash) need.
- */
-/** Serialise `value` canonically. Throws on values JSON cannot represent (bigint, cycles). */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value, new Set())) ?? 'null';
-}
-function sortKeys(value, seen) {
-    if (value === null || typeof value !== 'object')
-        return value;
-    if (seen.has(value))
-        throw new TypeError('canonicalJson: cyclic value');
-    seen.add(value);
-    try {
-        if (Array.isArray(value))
-            return value.map((item) => sortKeys(item, seen));
-        const out = {};
-        // Code-point order (not localeCompare) so the result is the same on every machine and locale.
-        for (const key of Object.keys(value).sort()) {
-            const member = value[key];
-            if (member !== undefined)
-                out[key] = sortKeys(member, seen);
+;// CONCATENATED MODULE: ./src/report/html/data.ts
+
+
+/** Builds the payload the page embeds. Cases are ordered by phase (first seen) then index. */
+function buildPayload(input) {
+    const texts = new TextTable();
+    const base = input.baseline;
+    const baseById = new Map();
+    for (const r of base?.records ?? [])
+        baseById.set(r.id, r);
+    const cases = orderCases(input.records).map((r) => {
+        const c = pageCase(r, texts);
+        if (base) {
+            const b = baseById.get(r.id);
+            c.change = classifyChange(r.status, b?.status);
+            if (b)
+                c.base = pageBaseCase(b, texts);
         }
-        return out;
-    }
-    finally {
-        seen.delete(value);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
-class CsvError extends Error {
-  constructor(code, message, options, ...contexts) {
-    if (Array.isArray(message)) message = message.join(" ").trim();
-    super(message);
-    if (Error.captureStackTrace !== undefined) {
-      Error.captureStackTrace(this, CsvError);
-    }
-    this.code = code;
-    for (const context of contexts) {
-      for (const key in context) {
-        const value = context[key];
-        this[key] = Buffer.isBuffer(value)
-          ? value.toString(options.encoding)
-          : value == null
-            ? value
-            : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-}
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
-const is_object = function (obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
-
-
-
-const normalize_columns_array = function (columns) {
-  const normalizedColumns = [];
-  for (let i = 0, l = columns.length; i < l; i++) {
-    const column = columns[i];
-    if (column === undefined || column === null || column === false) {
-      normalizedColumns[i] = { disabled: true };
-    } else if (typeof column === "string" || typeof column === "number") {
-      normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object(column)) {
-      if (typeof column.name !== "string") {
-        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
-          "Option columns missing name:",
-          `property "name" is required at position ${i}`,
-          "when column is an object literal",
-        ]);
-      }
-      normalizedColumns[i] = column;
-    } else {
-      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
-        "Invalid column definition:",
-        "expect a string or a literal object,",
-        `got ${JSON.stringify(column)} at position ${i}`,
-      ]);
-    }
-  }
-  return normalizedColumns;
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
-class ResizeableBuffer {
-  constructor(size = 100) {
-    this.size = size;
-    this.length = 0;
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  prepend(val) {
-    if (Buffer.isBuffer(val)) {
-      const length = this.length + val.length;
-      if (length >= this.size) {
-        this.resize();
-        if (length >= this.size) {
-          throw Error("INVALID_BUFFER_STATE");
-        }
-      }
-      const buf = this.buf;
-      this.buf = Buffer.allocUnsafe(this.size);
-      val.copy(this.buf, 0);
-      buf.copy(this.buf, val.length);
-      this.length += val.length;
-    } else {
-      const length = this.length++;
-      if (length === this.size) {
-        this.resize();
-      }
-      const buf = this.clone();
-      this.buf[0] = val;
-      buf.copy(this.buf, 1, 0, length);
-    }
-  }
-  append(val) {
-    const length = this.length++;
-    if (length === this.size) {
-      this.resize();
-    }
-    this.buf[length] = val;
-  }
-  clone() {
-    return Buffer.from(this.buf.slice(0, this.length));
-  }
-  resize() {
-    const length = this.length;
-    this.size = this.size * 2;
-    const buf = Buffer.allocUnsafe(this.size);
-    this.buf.copy(buf, 0, 0, length);
-    this.buf = buf;
-  }
-  toString(encoding) {
-    if (encoding) {
-      return this.buf.toString(encoding, 0, this.length);
-    } else {
-      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
-    }
-  }
-  toJSON() {
-    return this.toString("utf8");
-  }
-  reset() {
-    this.length = 0;
-  }
-}
-
-/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
-
-
-const init_state = function (options) {
-  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
-  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
-  // https://tc39.es/ecma262/#sec-white-space
-  // https://tc39.es/ecma262/#sec-line-terminators
-  //
-  // Codepoints unrepresentable in the target encoding are dropped: Node's
-  // Buffer substitutes them with `?` (0x3F), and including those would cause
-  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
-  const timchars = [
-    // Basic Latin
-    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
-    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
-    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
-    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
-    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
-    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
-    // Latin-1 Supplement
-    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
-    // Ogham
-    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
-    // General Punctuation
-    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
-    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
-    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
-    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
-    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
-    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
-    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
-    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
-    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
-    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
-    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
-    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
-    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
-    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
-    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
-    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
-    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
-  ].reduce((acc, codepoint) => {
-    const encoded = Buffer.from(
-      String.fromCharCode(codepoint),
-      options.encoding,
-    );
-    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
-      return acc;
-    }
-    acc.push(encoded);
-    return acc;
-  }, []);
-  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
-  // (the common case) bail out in O(1) without scanning every timchar.
-  const timcharFirstBytes = new Uint8Array(256);
-  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
-  return {
-    bomSkipped: false,
-    bufBytesStart: 0,
-    castField: options.cast_function,
-    commenting: false,
-    delimiterBufPrevious: undefined,
-    delimiterDiscovered: false,
-    // Current error encountered by a record
-    error: undefined,
-    enabled: options.from_line === 1,
-    escaping: false,
-    escapeIsQuote:
-      Buffer.isBuffer(options.escape) &&
-      Buffer.isBuffer(options.quote) &&
-      Buffer.compare(options.escape, options.quote) === 0,
-    // columns can be `false`, `true`, `Array`
-    expectedRecordLength: Array.isArray(options.columns)
-      ? options.columns.length
-      : undefined,
-    field: new utils_ResizeableBuffer(20),
-    firstLineToHeaders: options.cast_first_line_to_header,
-    needMoreDataSize: Math.max(
-      // Skip if the remaining buffer smaller than comment
-      options.comment !== null ? options.comment.length : 0,
-      // Skip if the remaining buffer can be delimiter
-      ...(options.delimiter
-        ? options.delimiter.map((delimiter) => delimiter.length)
-        : []),
-      // Auto discovery of delimiter is limited to 1 character
-      options.delimiter_auto ? 1 : 0,
-      // Skip if the remaining buffer can be escape sequence
-      options.quote !== null ? options.quote.length : 0,
-      // Skip if the remaining buffer can be a multi-byte trim character
-      ...timchars.map((t) => t.length),
-    ),
-    previousBuf: undefined,
-    quoting: false,
-    stop: false,
-    rawBuffer: new utils_ResizeableBuffer(100),
-    record: [],
-    recordHasError: false,
-    record_length: 0,
-    recordDelimiterMaxLength:
-      options.record_delimiter.length === 0
-        ? 0
-        : Math.max(...options.record_delimiter.map((v) => v.length)),
-    trimChars: [
-      Buffer.from(" ", options.encoding)[0],
-      Buffer.from("\t", options.encoding)[0],
-    ],
-    wasQuoting: false,
-    wasRowDelimiter: false,
-    timchars: timchars,
-    timcharFirstBytes: timcharFirstBytes,
-  };
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
-const underscore = function (str) {
-  return str.replace(/([A-Z])/g, function (_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
-
-
-
-
-
-const normalize_options = function (opts) {
-  const options = {};
-  // Merge with user options
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  // Normalize option `encoding`
-  // Note: defined first because other options depends on it
-  // to convert chars/strings into buffers.
-  if (options.encoding === undefined || options.encoding === true) {
-    options.encoding = "utf8";
-  } else if (options.encoding === null || options.encoding === false) {
-    options.encoding = null;
-  } else if (
-    typeof options.encoding !== "string" &&
-    options.encoding !== null
-  ) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ENCODING",
-      [
-        "Invalid option encoding:",
-        "encoding must be a string or null to return a buffer,",
-        `got ${JSON.stringify(options.encoding)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `bom`
-  if (
-    options.bom === undefined ||
-    options.bom === null ||
-    options.bom === false
-  ) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_BOM",
-      [
-        "Invalid option bom:",
-        "bom must be true,",
-        `got ${JSON.stringify(options.bom)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `cast`
-  options.cast_function = null;
-  if (
-    options.cast === undefined ||
-    options.cast === null ||
-    options.cast === false ||
-    options.cast === ""
-  ) {
-    options.cast = undefined;
-  } else if (typeof options.cast === "function") {
-    options.cast_function = options.cast;
-    options.cast = true;
-  } else if (options.cast !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST",
-      [
-        "Invalid option cast:",
-        "cast must be true or a function,",
-        `got ${JSON.stringify(options.cast)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `cast_date`
-  if (
-    options.cast_date === undefined ||
-    options.cast_date === null ||
-    options.cast_date === false ||
-    options.cast_date === ""
-  ) {
-    options.cast_date = false;
-  } else if (options.cast_date === true) {
-    options.cast_date = function (value) {
-      const date = Date.parse(value);
-      return !isNaN(date) ? new Date(date) : value;
-    };
-  } else if (typeof options.cast_date !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST_DATE",
-      [
-        "Invalid option cast_date:",
-        "cast_date must be true or a function,",
-        `got ${JSON.stringify(options.cast_date)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `columns`
-  options.cast_first_line_to_header = undefined;
-  if (options.columns === true) {
-    // Fields in the first line are converted as-is to columns
-    options.cast_first_line_to_header = undefined;
-  } else if (typeof options.columns === "function") {
-    options.cast_first_line_to_header = options.columns;
-    options.columns = true;
-  } else if (Array.isArray(options.columns)) {
-    options.columns = normalize_columns_array(options.columns);
-  } else if (
-    options.columns === undefined ||
-    options.columns === null ||
-    options.columns === false
-  ) {
-    options.columns = false;
-  } else {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COLUMNS",
-      [
-        "Invalid option columns:",
-        "expect an array, a function or true,",
-        `got ${JSON.stringify(options.columns)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `group_columns_by_name`
-  if (
-    options.group_columns_by_name === undefined ||
-    options.group_columns_by_name === null ||
-    options.group_columns_by_name === false
-  ) {
-    options.group_columns_by_name = false;
-  } else if (options.group_columns_by_name !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "expect an boolean,",
-        `got ${JSON.stringify(options.group_columns_by_name)}`,
-      ],
-      options,
-    );
-  } else if (options.columns === false) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "the `columns` mode must be activated.",
-      ],
-      options,
-    );
-  }
-  // Normalize option `comment`
-  if (
-    options.comment === undefined ||
-    options.comment === null ||
-    options.comment === false ||
-    options.comment === ""
-  ) {
-    options.comment = null;
-  } else {
-    if (typeof options.comment === "string") {
-      options.comment = Buffer.from(options.comment, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_COMMENT",
-        [
-          "Invalid option comment:",
-          "comment must be a buffer or a string,",
-          `got ${JSON.stringify(options.comment)}`,
-        ],
-        options,
-      );
-    }
-  }
-  // Normalize option `comment_no_infix`
-  if (
-    options.comment_no_infix === undefined ||
-    options.comment_no_infix === null ||
-    options.comment_no_infix === false
-  ) {
-    options.comment_no_infix = false;
-  } else if (options.comment_no_infix !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COMMENT",
-      [
-        "Invalid option comment_no_infix:",
-        "value must be a boolean,",
-        `got ${JSON.stringify(options.comment_no_infix)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `delimiter_auto`
-  if (
-    options.delimiter_auto === undefined ||
-    options.delimiter_auto === null ||
-    options.delimiter_auto === false
-  ) {
-    options.delimiter_auto = false;
-  } else if (options.delimiter_auto === true) {
-    options.delimiter_auto = {};
-  } else if (!is_object(options.delimiter_auto)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_DELIMITER_AUTO",
-      [
-        "Invalid option delimiter_auto:",
-        "delimiter_auto must be a boolean or a configuration object,",
-        `got ${JSON.stringify(options.delimiter_auto)}`,
-      ],
-      options,
-    );
-  }
-  if (options.delimiter_auto) {
-    if (options.delimiter_auto.preferred === undefined)
-      options.delimiter_auto.preferred = {
-        [",".charCodeAt(0)]: 1.8,
-        ["\t".charCodeAt(0)]: 1.8,
-        [";".charCodeAt(0)]: 1.6,
-        [" ".charCodeAt(0)]: 1.6,
-        [":".charCodeAt(0)]: 1.5,
-        [".".charCodeAt(0)]: 1.4,
-        ["/".charCodeAt(0)]: 1.4,
-      };
-    else if (!is_object(options.delimiter_auto.preferred)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "preferred must be an object,",
-          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
-        ],
-        options,
-      );
-    }
-    if (options.delimiter_auto.score === undefined)
-      options.delimiter_auto.score = (info, options) => {
-        return (
-          (info.total - info.std) * (options.preferred[info.char_code] || 1)
-        );
-      };
-    else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "score must be a function,",
-          `got ${JSON.stringify(options.delimiter_auto.score)}`,
-        ],
-        options,
-      );
-    }
-    if (options.delimiter_auto.size === undefined)
-      options.delimiter_auto.size = 2048;
-    else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "size must be a number,",
-          `got ${JSON.stringify(options.delimiter_auto.size)}`,
-        ],
-        options,
-      );
-    }
-  }
-  // Normalize option `delimiter`
-  const delimiter_json = JSON.stringify(options.delimiter);
-  if (options.delimiter_auto !== false) {
-    options.delimiter = [];
-  }
-  if (!Array.isArray(options.delimiter)) {
-    if (
-      options.delimiter === undefined ||
-      options.delimiter === null ||
-      options.delimiter === false
-    ) {
-      options.delimiter = Buffer.from(",", options.encoding);
-    }
-    options.delimiter = [options.delimiter];
-  }
-  options.delimiter = options.delimiter.map(function (delimiter) {
-    if (typeof delimiter === "string") {
-      delimiter = Buffer.from(delimiter, options.encoding);
-    }
-    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER",
-        [
-          "Invalid option delimiter:",
-          "delimiter must be a non empty string or buffer or array of string|buffer,",
-          `got ${delimiter_json}`,
-        ],
-        options,
-      );
-    }
-    return delimiter;
-  });
-  // Normalize option `escape`
-  if (options.escape === undefined || options.escape === true) {
-    options.escape = Buffer.from('"', options.encoding);
-  } else if (typeof options.escape === "string") {
-    options.escape = Buffer.from(options.escape, options.encoding);
-  } else if (options.escape === null || options.escape === false) {
-    options.escape = null;
-  }
-  if (options.escape !== null) {
-    if (!Buffer.isBuffer(options.escape)) {
-      throw new Error(
-        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
-      );
-    }
-  }
-  // Normalize option `from`
-  if (options.from === undefined || options.from === null) {
-    options.from = 1;
-  } else {
-    if (typeof options.from === "string" && /\d+/.test(options.from)) {
-      options.from = parseInt(options.from);
-    }
-    if (Number.isInteger(options.from)) {
-      if (options.from < 0) {
-        throw new Error(
-          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
-      );
-    }
-  }
-  // Normalize option `from_line`
-  if (options.from_line === undefined || options.from_line === null) {
-    options.from_line = 1;
-  } else {
-    if (
-      typeof options.from_line === "string" &&
-      /\d+/.test(options.from_line)
-    ) {
-      options.from_line = parseInt(options.from_line);
-    }
-    if (Number.isInteger(options.from_line)) {
-      if (options.from_line <= 0) {
-        throw new Error(
-          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
-      );
-    }
-  }
-  // Normalize options `ignore_last_delimiters`
-  if (
-    options.ignore_last_delimiters === undefined ||
-    options.ignore_last_delimiters === null
-  ) {
-    options.ignore_last_delimiters = false;
-  } else if (typeof options.ignore_last_delimiters === "number") {
-    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
-    if (options.ignore_last_delimiters === 0) {
-      options.ignore_last_delimiters = false;
-    }
-  } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
-      [
-        "Invalid option `ignore_last_delimiters`:",
-        "the value must be a boolean value or an integer,",
-        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
-      ],
-      options,
-    );
-  }
-  if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError(
-      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
-      [
-        "The option `ignore_last_delimiters`",
-        "requires the activation of the `columns` option",
-      ],
-      options,
-    );
-  }
-  // Normalize option `info`
-  if (
-    options.info === undefined ||
-    options.info === null ||
-    options.info === false
-  ) {
-    options.info = false;
-  } else if (options.info !== true) {
-    throw new Error(
-      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
-    );
-  }
-  // Normalize option `max_record_size`
-  if (
-    options.max_record_size === undefined ||
-    options.max_record_size === null ||
-    options.max_record_size === false
-  ) {
-    options.max_record_size = 0;
-  } else if (
-    Number.isInteger(options.max_record_size) &&
-    options.max_record_size >= 0
-  ) {
-    // Great, nothing to do
-  } else if (
-    typeof options.max_record_size === "string" &&
-    /\d+/.test(options.max_record_size)
-  ) {
-    options.max_record_size = parseInt(options.max_record_size);
-  } else {
-    throw new Error(
-      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
-    );
-  }
-  // Normalize option `objname`
-  if (
-    options.objname === undefined ||
-    options.objname === null ||
-    options.objname === false
-  ) {
-    options.objname = undefined;
-  } else if (Buffer.isBuffer(options.objname)) {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty buffer`);
-    }
-    if (options.encoding === null) {
-      // Don't call `toString`, leave objname as a buffer
-    } else {
-      options.objname = options.objname.toString(options.encoding);
-    }
-  } else if (typeof options.objname === "string") {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty string`);
-    }
-    // Great, nothing to do
-  } else if (typeof options.objname === "number") {
-    // if(options.objname.length === 0){
-    //   throw new Error(`Invalid Option: objname must be a non empty string`);
-    // }
-    // Great, nothing to do
-  } else {
-    throw new Error(
-      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
-    );
-  }
-  if (options.objname !== undefined) {
-    if (typeof options.objname === "number") {
-      if (options.columns !== false) {
-        throw Error(
-          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
-        );
-      }
-    } else {
-      // A string or a buffer
-      if (options.columns === false) {
-        throw Error(
-          "Invalid Option: objname field must be combined with columns or be defined as an index",
-        );
-      }
-    }
-  }
-  // Normalize option `on_record`
-  if (options.on_record === undefined || options.on_record === null) {
-    options.on_record = undefined;
-  } else if (typeof options.on_record !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ON_RECORD",
-      [
-        "Invalid option `on_record`:",
-        "expect a function,",
-        `got ${JSON.stringify(options.on_record)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `on_skip`
-  // options.on_skip ??= (err, chunk) => {
-  //   this.emit('skip', err, chunk);
-  // };
-  if (
-    options.on_skip !== undefined &&
-    options.on_skip !== null &&
-    typeof options.on_skip !== "function"
-  ) {
-    throw new Error(
-      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
-    );
-  }
-  // Normalize option `quote`
-  if (
-    options.quote === null ||
-    options.quote === false ||
-    options.quote === ""
-  ) {
-    options.quote = null;
-  } else {
-    if (options.quote === undefined || options.quote === true) {
-      options.quote = Buffer.from('"', options.encoding);
-    } else if (typeof options.quote === "string") {
-      options.quote = Buffer.from(options.quote, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.quote)) {
-      throw new Error(
-        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
-      );
-    }
-  }
-  // Normalize option `raw`
-  if (
-    options.raw === undefined ||
-    options.raw === null ||
-    options.raw === false
-  ) {
-    options.raw = false;
-  } else if (options.raw !== true) {
-    throw new Error(
-      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
-    );
-  }
-  // Normalize option `record_delimiter`
-  if (options.record_delimiter === undefined) {
-    options.record_delimiter = [];
-  } else if (
-    typeof options.record_delimiter === "string" ||
-    Buffer.isBuffer(options.record_delimiter)
-  ) {
-    if (options.record_delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer,",
-          `got ${JSON.stringify(options.record_delimiter)}`,
-        ],
-        options,
-      );
-    }
-    options.record_delimiter = [options.record_delimiter];
-  } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_RECORD_DELIMITER",
-      [
-        "Invalid option `record_delimiter`:",
-        "value must be a string, a buffer or array of string|buffer,",
-        `got ${JSON.stringify(options.record_delimiter)}`,
-      ],
-      options,
-    );
-  }
-  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
-    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a string, a buffer or array of string|buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`,
-        ],
-        options,
-      );
-    } else if (rd.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`,
-        ],
-        options,
-      );
-    }
-    if (typeof rd === "string") {
-      rd = Buffer.from(rd, options.encoding);
-    }
-    return rd;
-  });
-  // Normalize option `relax_column_count`
-  if (typeof options.relax_column_count === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_column_count === undefined ||
-    options.relax_column_count === null
-  ) {
-    options.relax_column_count = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
-    );
-  }
-  if (typeof options.relax_column_count_less === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_column_count_less === undefined ||
-    options.relax_column_count_less === null
-  ) {
-    options.relax_column_count_less = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
-    );
-  }
-  if (typeof options.relax_column_count_more === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_column_count_more === undefined ||
-    options.relax_column_count_more === null
-  ) {
-    options.relax_column_count_more = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
-    );
-  }
-  // Normalize option `relax_quotes`
-  if (typeof options.relax_quotes === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_quotes === undefined ||
-    options.relax_quotes === null
-  ) {
-    options.relax_quotes = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
-    );
-  }
-  // Normalize option `skip_empty_lines`
-  if (typeof options.skip_empty_lines === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.skip_empty_lines === undefined ||
-    options.skip_empty_lines === null
-  ) {
-    options.skip_empty_lines = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
-    );
-  }
-  // Normalize option `skip_records_with_empty_values`
-  if (typeof options.skip_records_with_empty_values === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.skip_records_with_empty_values === undefined ||
-    options.skip_records_with_empty_values === null
-  ) {
-    options.skip_records_with_empty_values = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
-    );
-  }
-  // Normalize option `skip_records_with_error`
-  if (typeof options.skip_records_with_error === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.skip_records_with_error === undefined ||
-    options.skip_records_with_error === null
-  ) {
-    options.skip_records_with_error = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
-    );
-  }
-  // Normalize option `rtrim`
-  if (
-    options.rtrim === undefined ||
-    options.rtrim === null ||
-    options.rtrim === false
-  ) {
-    options.rtrim = false;
-  } else if (options.rtrim !== true) {
-    throw new Error(
-      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
-    );
-  }
-  // Normalize option `ltrim`
-  if (
-    options.ltrim === undefined ||
-    options.ltrim === null ||
-    options.ltrim === false
-  ) {
-    options.ltrim = false;
-  } else if (options.ltrim !== true) {
-    throw new Error(
-      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
-    );
-  }
-  // Normalize option `trim`
-  if (
-    options.trim === undefined ||
-    options.trim === null ||
-    options.trim === false
-  ) {
-    options.trim = false;
-  } else if (options.trim !== true) {
-    throw new Error(
-      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
-    );
-  }
-  // Normalize options `trim`, `ltrim` and `rtrim`
-  if (options.trim === true && opts.ltrim !== false) {
-    options.ltrim = true;
-  } else if (options.ltrim !== true) {
-    options.ltrim = false;
-  }
-  if (options.trim === true && opts.rtrim !== false) {
-    options.rtrim = true;
-  } else if (options.rtrim !== true) {
-    options.rtrim = false;
-  }
-  // Normalize option `to`
-  if (options.to === undefined || options.to === null) {
-    options.to = -1;
-  } else if (options.to !== -1) {
-    if (typeof options.to === "string" && /\d+/.test(options.to)) {
-      options.to = parseInt(options.to);
-    }
-    if (Number.isInteger(options.to)) {
-      if (options.to <= 0) {
-        throw new Error(
-          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
-      );
-    }
-  }
-  // Normalize option `to_line`
-  if (options.to_line === undefined || options.to_line === null) {
-    options.to_line = -1;
-  } else if (options.to_line !== -1) {
-    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
-      options.to_line = parseInt(options.to_line);
-    }
-    if (Number.isInteger(options.to_line)) {
-      if (options.to_line <= 0) {
-        throw new Error(
-          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
-      );
-    }
-  }
-  return options;
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/delimiter_discover.js
-
-
-
-// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
-// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
-const delimiter_discover = function (records, options) {
-  // Normalize the configuration
-  if (!options) {
-    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
-  }
-  // Convert String to Buffer
-  if (typeof records === "string") {
-    records = Buffer.from(records);
-  }
-  // Convert Buffer to an array of records
-  if (Buffer.isBuffer(records)) {
-    records = ((data) => {
-      const records = [];
-      const parser = transform({ delimiter: [] });
-      const push = (record) => records.push(record);
-      const close = () => {};
-      const error = parser.parse(data, true, push, close);
-      if (error !== undefined) throw error;
-      return records;
-    })(records);
-  }
-  // Info array initialization, 127 entries, one per char code
-  const info = Array(127)
-    .fill()
-    .map(() => ({ lines: [] }));
-  // Traverse each records, count occurences per char code
-  records.map(([record], line) => {
-    for (let i = 0, l = record.length; i < l; i++) {
-      // Count the character frequency
-      const code = record.charCodeAt(i);
-      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
-      info[code].lines[line]++;
-    }
-  });
-  // Traverse each char code, compute the score
-  info.map((info, i) => {
-    info.char_code = i;
-    info.std = std(info.lines);
-    info.total = info.lines.reduce((acc, val) => acc + val, 0);
-    info.preferred = !!options.preferred[i];
-    info.score = options.score(info, options);
-  });
-  // Extract the dominant character
-  const result = info.reduce(
-    (acc, info) => (acc.score > info.score ? acc : info),
-    {},
-  );
-  return String.fromCharCode(result.char_code);
-};
-
-const std = function (array) {
-  const n = array.length;
-  if (n === 0) return 0;
-  const mean = array.reduce((a, b) => a + b) / n;
-  return Math.sqrt(
-    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
-  );
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
-
-
-
-
-
-
-const isRecordEmpty = function (record) {
-  return record.every(
-    (field) =>
-      field == null || (field.toString && field.toString().trim() === ""),
-  );
-};
-
-const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
-const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
-
-const boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254]),
-};
-
-const transform = function (original_options = {}) {
-  const info = {
-    bytes: 0,
-    bytes_records: 0,
-    comment_lines: 0,
-    empty_lines: 0,
-    invalid_field_length: 0,
-    lines: 1,
-    records: 0,
-  };
-  const options = normalize_options(original_options);
-  return {
-    info: info,
-    original_options: original_options,
-    options: options,
-    state: init_state(options),
-    __needMoreData: function (i, bufLen, end) {
-      if (end) return false;
-      const { encoding, escape, quote } = this.options;
-      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
-        this.state;
-      const numOfCharLeft = bufLen - i - 1;
-      const requiredLength = Math.max(
-        needMoreDataSize,
-        // Skip if the remaining buffer smaller than record delimiter
-        // If "record_delimiter" is yet to be discovered:
-        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
-        // 2. We set the length to windows line ending in the current encoding
-        // Note, that encoding is known from user or bom discovery at that point
-        // recordDelimiterMaxLength,
-        recordDelimiterMaxLength === 0
-          ? Buffer.from("\r\n", encoding).length
-          : recordDelimiterMaxLength,
-        // Skip if remaining buffer can be an escaped quote
-        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
-        // Skip if remaining buffer can be record delimiter following the closing quote
-        quoting ? quote.length + recordDelimiterMaxLength : 0,
-      );
-      return numOfCharLeft < requiredLength;
-    },
-    // Central parser implementation
-    parse: function (nextBuf, end, push, close) {
-      const {
-        bom,
-        comment_no_infix,
-        delimiter_auto,
-        encoding,
-        from_line,
-        ltrim,
-        max_record_size,
-        raw,
-        relax_quotes,
-        rtrim,
-        skip_empty_lines,
-        to,
-        to_line,
-      } = this.options;
-      let { comment, escape, quote, record_delimiter } = this.options;
-      const {
-        bomSkipped,
-        delimiterDiscovered,
-        delimiterBufPrevious,
-        rawBuffer,
-        escapeIsQuote,
-      } = this.state;
-      // Automatic delimiter discovery
-      if (!delimiterDiscovered && delimiter_auto) {
-        let delimiterBuf;
-        if (delimiterBufPrevious === undefined) {
-          delimiterBuf = nextBuf;
-        } else if (
-          delimiterBufPrevious !== undefined &&
-          nextBuf === undefined
-        ) {
-          delimiterBuf = delimiterBufPrevious;
-        } else {
-          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
-        }
-        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
-        nextBuf = undefined;
-        // this.delimiterBufPrevious = delimiterBuf;
-        if (end || delimiterBuf.length > delimiter_auto.size) {
-          this.options.delimiter = [
-            Buffer.from(
-              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
-            ),
-          ];
-          this.state.previousBuf = delimiterBuf;
-          this.state.delimiterBufPrevious = undefined;
-          this.state.delimiterDiscovered = true;
-        } else {
-          this.state.delimiterBufPrevious = delimiterBuf;
-          return;
-        }
-      }
-      // Previous buffers reconciliation
-      const { previousBuf } = this.state;
-      let buf;
-      if (previousBuf === undefined) {
-        if (nextBuf === undefined) {
-          // Handle empty string
-          close();
-          return;
-        } else {
-          buf = nextBuf;
-        }
-      } else if (previousBuf !== undefined && nextBuf === undefined) {
-        buf = previousBuf;
-      } else {
-        buf = Buffer.concat([previousBuf, nextBuf]);
-      }
-      // Handle UTF BOM
-      if (bomSkipped === false) {
-        if (bom === false) {
-          this.state.bomSkipped = true;
-        } else if (buf.length < 3) {
-          // No enough data
-          if (end === false) {
-            // Wait for more data
-            this.state.previousBuf = buf;
-            return;
-          }
-        } else {
-          for (const encoding in boms) {
-            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
-              // Skip BOM
-              const bomLength = boms[encoding].length;
-              this.state.bufBytesStart += bomLength;
-              buf = buf.slice(bomLength);
-              // Renormalize original options with the new encoding
-              const options = normalize_options({
-                ...this.original_options,
-                encoding: encoding,
-              });
-              // Properties are merged with the existing options instance
-              for (const key in options) {
-                this.options[key] = options[key];
-              }
-              // Options will re-evaluate the Buffer with the new encoding
-              ({ comment, escape, quote } = this.options);
-              break;
-            }
-          }
-          this.state.bomSkipped = true;
-        }
-      }
-      const bufLen = buf.length;
-      let pos;
-      for (pos = 0; pos < bufLen; pos++) {
-        // Ensure we get enough space to look ahead
-        // There should be a way to move this out of the loop
-        if (this.__needMoreData(pos, bufLen, end)) {
-          break;
-        }
-        if (this.state.wasRowDelimiter === true) {
-          this.info.lines++;
-          this.state.wasRowDelimiter = false;
-        }
-        if (to_line !== -1 && this.info.lines > to_line) {
-          this.state.stop = true;
-          close();
-          return;
-        }
-        // Auto discovery of record_delimiter, unix, mac and windows supported
-        if (this.state.quoting === false && record_delimiter.length === 0) {
-          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
-            buf,
-            pos,
-          );
-          if (record_delimiterCount) {
-            record_delimiter = this.options.record_delimiter;
-          }
-        }
-        const chr = buf[pos];
-        if (raw === true) {
-          rawBuffer.append(chr);
-        }
-        if (
-          (chr === cr || chr === nl) &&
-          this.state.wasRowDelimiter === false
-        ) {
-          this.state.wasRowDelimiter = true;
-        }
-        // Previous char was a valid escape char
-        // treat the current char as a regular char
-        if (this.state.escaping === true) {
-          this.state.escaping = false;
-        } else {
-          // Escape is only active inside quoted fields
-          // We are quoting, the char is an escape chr and there is a chr to escape
-          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
-          if (
-            escape !== null &&
-            this.state.quoting === true &&
-            this.__isEscape(buf, pos, chr) &&
-            pos + escape.length < bufLen
-          ) {
-            if (escapeIsQuote) {
-              if (this.__isQuote(buf, pos + escape.length)) {
-                this.state.escaping = true;
-                pos += escape.length - 1;
-                continue;
-              }
-            } else {
-              this.state.escaping = true;
-              pos += escape.length - 1;
-              continue;
-            }
-          }
-          // Not currently escaping and chr is a quote
-          // TODO: need to compare bytes instead of single char
-          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
-            if (this.state.quoting === true) {
-              const nextChr = buf[pos + quote.length];
-              const isNextChrTrimable =
-                rtrim && this.__isCharTrimable(buf, pos + quote.length);
-              const isNextChrComment =
-                comment !== null &&
-                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
-              const isNextChrDelimiter = this.__isDelimiter(
-                buf,
-                pos + quote.length,
-                nextChr,
-              );
-              const isNextChrRecordDelimiter =
-                record_delimiter.length === 0
-                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
-                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
-              // Escape a quote
-              // Treat next char as a regular character
-              if (
-                escape !== null &&
-                this.__isEscape(buf, pos, chr) &&
-                this.__isQuote(buf, pos + escape.length)
-              ) {
-                pos += escape.length - 1;
-              } else if (
-                !nextChr ||
-                isNextChrDelimiter ||
-                isNextChrRecordDelimiter ||
-                isNextChrComment ||
-                isNextChrTrimable
-              ) {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                pos += quote.length - 1;
-                continue;
-              } else if (relax_quotes === false) {
-                const err = this.__error(
-                  new CsvError(
-                    "CSV_INVALID_CLOSING_QUOTE",
-                    [
-                      "Invalid Closing Quote:",
-                      `got "${String.fromCharCode(nextChr)}"`,
-                      `at line ${this.info.lines}`,
-                      "instead of delimiter, record delimiter, trimable character",
-                      "(if activated) or comment",
-                    ],
-                    this.options,
-                    this.__infoField(),
-                  ),
-                );
-                if (err !== undefined) return err;
-              } else {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                this.state.field.prepend(quote);
-                pos += quote.length - 1;
-              }
-            } else {
-              if (this.state.field.length !== 0) {
-                // In relax_quotes mode, treat opening quote preceded by chrs as regular
-                if (relax_quotes === false) {
-                  const info = this.__infoField();
-                  const bom = Object.keys(boms)
-                    .map((b) =>
-                      boms[b].equals(this.state.field.toString()) ? b : false,
-                    )
-                    .filter(Boolean)[0];
-                  const err = this.__error(
-                    new CsvError(
-                      "INVALID_OPENING_QUOTE",
-                      [
-                        "Invalid Opening Quote:",
-                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
-                        bom ? `(${bom} bom)` : undefined,
-                      ],
-                      this.options,
-                      info,
-                      {
-                        field: this.state.field,
-                      },
-                    ),
-                  );
-                  if (err !== undefined) return err;
-                }
-              } else {
-                this.state.quoting = true;
-                pos += quote.length - 1;
-                continue;
-              }
-            }
-          }
-          if (this.state.quoting === false) {
-            const recordDelimiterLength = this.__isRecordDelimiter(
-              chr,
-              buf,
-              pos,
-            );
-            if (recordDelimiterLength !== 0) {
-              // Do not emit comments which take a full line
-              const skipCommentLine =
-                this.state.commenting &&
-                this.state.wasQuoting === false &&
-                this.state.record.length === 0 &&
-                this.state.field.length === 0;
-              if (skipCommentLine) {
-                this.info.comment_lines++;
-                // Skip full comment line
-              } else {
-                // Activate records emission if above from_line
-                if (
-                  this.state.enabled === false &&
-                  this.info.lines +
-                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
-                    from_line
-                ) {
-                  this.state.enabled = true;
-                  this.__resetField();
-                  this.__resetRecord();
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                // Skip if line is empty and skip_empty_lines activated
-                if (
-                  skip_empty_lines === true &&
-                  this.state.wasQuoting === false &&
-                  this.state.record.length === 0 &&
-                  this.state.field.length === 0
-                ) {
-                  this.info.empty_lines++;
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                this.info.bytes = this.state.bufBytesStart + pos;
-                const errField = this.__onField();
-                if (errField !== undefined) return errField;
-                this.info.bytes =
-                  this.state.bufBytesStart + pos + recordDelimiterLength;
-                const errRecord = this.__onRecord(push);
-                if (errRecord !== undefined) return errRecord;
-                if (to !== -1 && this.info.records >= to) {
-                  this.state.stop = true;
-                  close();
-                  return;
-                }
-              }
-              this.state.commenting = false;
-              pos += recordDelimiterLength - 1;
-              continue;
-            }
-            if (this.state.commenting) {
-              continue;
-            }
-            if (
-              comment !== null &&
-              (comment_no_infix === false ||
-                (this.state.record.length === 0 &&
-                  this.state.field.length === 0))
-            ) {
-              const commentCount = this.__compareBytes(comment, buf, pos, chr);
-              if (commentCount !== 0) {
-                this.state.commenting = true;
-                continue;
-              }
-            }
-            const delimiterLength = this.__isDelimiter(buf, pos, chr);
-            if (delimiterLength !== 0) {
-              this.info.bytes = this.state.bufBytesStart + pos;
-              const errField = this.__onField();
-              if (errField !== undefined) return errField;
-              pos += delimiterLength - 1;
-              continue;
-            }
-          }
-        }
-        if (this.state.commenting === false) {
-          if (
-            max_record_size !== 0 &&
-            this.state.record_length + this.state.field.length > max_record_size
-          ) {
-            return this.__error(
-              new CsvError(
-                "CSV_MAX_RECORD_SIZE",
-                [
-                  "Max Record Size:",
-                  "record exceed the maximum number of tolerated bytes",
-                  `of ${max_record_size}`,
-                  `at line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-              ),
-            );
-          }
-        }
-        const lappend =
-          ltrim === false ||
-          this.state.quoting === true ||
-          this.state.field.length !== 0 ||
-          !this.__isCharTrimable(buf, pos);
-        // rtrim in non quoting is handle in __onField
-        const rappend = rtrim === false || this.state.wasQuoting === false;
-        if (lappend === true && rappend === true) {
-          this.state.field.append(chr);
-        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
-          return this.__error(
-            new CsvError(
-              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
-              [
-                "Invalid Closing Quote:",
-                "found non trimable byte after quote",
-                `at line ${this.info.lines}`,
-              ],
-              this.options,
-              this.__infoField(),
-            ),
-          );
-        } else {
-          if (lappend === false) {
-            pos += this.__isCharTrimable(buf, pos) - 1;
-          }
-          continue;
-        }
-      }
-      if (end === true) {
-        // Ensure we are not ending in a quoting state
-        if (this.state.quoting === true) {
-          const err = this.__error(
-            new CsvError(
-              "CSV_QUOTE_NOT_CLOSED",
-              [
-                "Quote Not Closed:",
-                `the parsing is finished with an opening quote at line ${this.info.lines}`,
-              ],
-              this.options,
-              this.__infoField(),
-            ),
-          );
-          if (err !== undefined) return err;
-        } else {
-          // Skip last line if it has no characters
-          if (
-            this.state.wasQuoting === true ||
-            this.state.record.length !== 0 ||
-            this.state.field.length !== 0
-          ) {
-            this.info.bytes = this.state.bufBytesStart + pos;
-            const errField = this.__onField();
-            if (errField !== undefined) return errField;
-            const errRecord = this.__onRecord(push);
-            if (errRecord !== undefined) return errRecord;
-          } else if (this.state.wasRowDelimiter === true) {
-            this.info.empty_lines++;
-          } else if (this.state.commenting === true) {
-            this.info.comment_lines++;
-          }
-        }
-      } else {
-        this.state.bufBytesStart += pos;
-        this.state.previousBuf = buf.slice(pos);
-      }
-      if (this.state.wasRowDelimiter === true) {
-        this.info.lines++;
-        this.state.wasRowDelimiter = false;
-      }
-    },
-    __onRecord: function (push) {
-      const {
-        columns,
-        group_columns_by_name,
-        encoding,
-        info,
-        from,
-        relax_column_count,
-        relax_column_count_less,
-        relax_column_count_more,
-        raw,
-        skip_records_with_empty_values,
-      } = this.options;
-      const { enabled, record } = this.state;
-      if (enabled === false) {
-        return this.__resetRecord();
-      }
-      // Convert the first line into column names
-      const recordLength = record.length;
-      if (columns === true) {
-        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-          this.__resetRecord();
-          return;
-        }
-        return this.__firstLineToColumns(record);
-      }
-      if (columns === false && this.info.records === 0) {
-        this.state.expectedRecordLength = recordLength;
-      }
-      if (recordLength !== this.state.expectedRecordLength) {
-        const err =
-          columns === false
-            ? new CsvError(
-                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
-                [
-                  "Invalid Record Length:",
-                  `expect ${this.state.expectedRecordLength},`,
-                  `got ${recordLength} on line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-                {
-                  record: record,
-                },
-              )
-            : new CsvError(
-                "CSV_RECORD_INCONSISTENT_COLUMNS",
-                [
-                  "Invalid Record Length:",
-                  `columns length is ${columns.length},`, // rename columns
-                  `got ${recordLength} on line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-                {
-                  record: record,
-                },
-              );
-        if (
-          relax_column_count === true ||
-          (relax_column_count_less === true &&
-            recordLength < this.state.expectedRecordLength) ||
-          (relax_column_count_more === true &&
-            recordLength > this.state.expectedRecordLength)
-        ) {
-          this.info.invalid_field_length++;
-          this.state.error = err;
-          // Error is undefined with skip_records_with_error
-        } else {
-          const finalErr = this.__error(err);
-          if (finalErr) return finalErr;
-        }
-      }
-      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-        this.__resetRecord();
-        return;
-      }
-      if (this.state.recordHasError === true) {
-        this.__resetRecord();
-        this.state.recordHasError = false;
-        return;
-      }
-      this.info.records++;
-      if (from === 1 || this.info.records >= from) {
-        const { objname } = this.options;
-        // With columns, records are object
-        if (columns !== false) {
-          const obj = {};
-          // Transform record array to an object
-          for (let i = 0, l = record.length; i < l; i++) {
-            if (columns[i] === undefined || columns[i].disabled) continue;
-            // Turn duplicate columns into an array
-            if (
-              group_columns_by_name === true &&
-              Object.hasOwn(obj, columns[i].name)
-            ) {
-              if (Array.isArray(obj[columns[i].name])) {
-                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
-              } else {
-                obj[columns[i].name] = [obj[columns[i].name], record[i]];
-              }
-            } else {
-              Object.defineProperty(obj, columns[i].name, {
-                value: record[i],
-                enumerable: true,
-                writable: true,
-                configurable: true,
-              });
-            }
-          }
-          // Without objname (default)
-          if (raw === true || info === true) {
-            const extRecord = Object.assign(
-              { record: obj },
-              raw === true
-                ? { raw: this.state.rawBuffer.toString(encoding) }
-                : {},
-              info === true ? { info: this.__infoRecord() } : {},
-            );
-            const err = this.__push(
-              objname === undefined ? extRecord : [obj[objname], extRecord],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === undefined ? obj : [obj[objname], obj],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          }
-          // Without columns, records are array
-        } else {
-          if (raw === true || info === true) {
-            const extRecord = Object.assign(
-              { record: record },
-              raw === true
-                ? { raw: this.state.rawBuffer.toString(encoding) }
-                : {},
-              info === true ? { info: this.__infoRecord() } : {},
-            );
-            const err = this.__push(
-              objname === undefined ? extRecord : [record[objname], extRecord],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === undefined ? record : [record[objname], record],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          }
-        }
-      }
-      this.__resetRecord();
-    },
-    __firstLineToColumns: function (record) {
-      const { firstLineToHeaders } = this.state;
-      try {
-        const headers =
-          firstLineToHeaders === undefined
-            ? record
-            : firstLineToHeaders.call(null, record);
-        if (!Array.isArray(headers)) {
-          return this.__error(
-            new CsvError(
-              "CSV_INVALID_COLUMN_MAPPING",
-              [
-                "Invalid Column Mapping:",
-                "expect an array from column function,",
-                `got ${JSON.stringify(headers)}`,
-              ],
-              this.options,
-              this.__infoField(),
-              {
-                headers: headers,
-              },
-            ),
-          );
-        }
-        const normalizedHeaders = normalize_columns_array(headers);
-        this.state.expectedRecordLength = normalizedHeaders.length;
-        this.options.columns = normalizedHeaders;
-        this.__resetRecord();
-        return;
-      } catch (err) {
-        return err;
-      }
-    },
-    __resetRecord: function () {
-      if (this.options.raw === true) {
-        this.state.rawBuffer.reset();
-      }
-      this.state.error = undefined;
-      this.state.record = [];
-      this.state.record_length = 0;
-    },
-    __onField: function () {
-      const { cast, encoding, rtrim, max_record_size } = this.options;
-      const { enabled, wasQuoting } = this.state;
-      // Short circuit for the from_line options
-      if (enabled === false) {
-        return this.__resetField();
-      }
-      let field = this.state.field.toString(encoding);
-      if (rtrim === true && wasQuoting === false) {
-        field = field.trimRight();
-      }
-      if (cast === true) {
-        const [err, f] = this.__cast(field);
-        if (err !== undefined) return err;
-        field = f;
-      }
-      this.state.record.push(field);
-      // Increment record length if record size must not exceed a limit
-      if (max_record_size !== 0 && typeof field === "string") {
-        this.state.record_length += field.length;
-      }
-      this.__resetField();
-    },
-    __resetField: function () {
-      this.state.field.reset();
-      this.state.wasQuoting = false;
-    },
-    __push: function (record, push) {
-      const { on_record } = this.options;
-      if (on_record !== undefined) {
-        const info = this.__infoRecord();
-        try {
-          record = on_record.call(null, record, info);
-        } catch (err) {
-          return err;
-        }
-        if (record === undefined || record === null) {
-          return;
-        }
-      }
-      this.info.bytes_records += this.info.bytes;
-      push(record);
-    },
-    // Return a tuple with the error and the casted value
-    __cast: function (field) {
-      const { columns, relax_column_count } = this.options;
-      const isColumns = Array.isArray(columns);
-      // Dont loose time calling cast
-      // because the final record is an object
-      // and this field can't be associated to a key present in columns
-      if (
-        isColumns === true &&
-        relax_column_count &&
-        this.options.columns.length <= this.state.record.length
-      ) {
-        return [undefined, undefined];
-      }
-      if (this.state.castField !== null) {
-        try {
-          const info = this.__infoField();
-          return [undefined, this.state.castField.call(null, field, info)];
-        } catch (err) {
-          return [err];
-        }
-      }
-      if (this.__isFloat(field)) {
-        return [undefined, parseFloat(field)];
-      } else if (this.options.cast_date !== false) {
-        const info = this.__infoField();
-        return [undefined, this.options.cast_date.call(null, field, info)];
-      }
-      return [undefined, field];
-    },
-    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
-      if (sourceBuf[0] !== firstByte) return 0;
-      const sourceLength = sourceBuf.length;
-      for (let i = 1; i < sourceLength; i++) {
-        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
-      }
-      return sourceLength;
-    },
-    // Helper to test if a character is trimable
-    __isCharTrimable: function (buf, pos) {
-      const { timchars, timcharFirstBytes } = this.state;
-      // Fast bail-out: non-whitespace bytes (the common case) are rejected
-      // without scanning the full timchar list.
-      const first = buf[pos];
-      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
-      loop1: for (let i = 0; i < timchars.length; i++) {
-        const timchar = timchars[i];
-        for (let j = 0; j < timchar.length; j++) {
-          if (timchar[j] !== buf[pos + j]) continue loop1;
-        }
-        return timchar.length;
-      }
-      return 0;
-    },
-    __isDelimiter: function (buf, pos, chr) {
-      const { delimiter, ignore_last_delimiters } = this.options;
-      if (
-        ignore_last_delimiters === true &&
-        this.state.record.length === this.options.columns.length - 1
-      ) {
-        return 0;
-      } else if (
-        ignore_last_delimiters !== false &&
-        typeof ignore_last_delimiters === "number" &&
-        this.state.record.length === ignore_last_delimiters - 1
-      ) {
-        return 0;
-      }
-      loop1: for (let i = 0; i < delimiter.length; i++) {
-        const del = delimiter[i];
-        if (del[0] === chr) {
-          for (let j = 1; j < del.length; j++) {
-            if (del[j] !== buf[pos + j]) continue loop1;
-          }
-          return del.length;
-        }
-      }
-      return 0;
-    },
-    __isEscape: function (buf, pos, chr) {
-      const { escape } = this.options;
-      if (escape === null) return false;
-      const l = escape.length;
-      if (escape[0] === chr) {
-        for (let i = 0; i < l; i++) {
-          if (escape[i] !== buf[pos + i]) {
-            return false;
-          }
-        }
-        return true;
-      }
-      return false;
-    },
-    __isFloat: function (value) {
-      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
-    },
-    // Keep it in case we implement the `cast_int` option
-    // __isInt(value){
-    //   // return Number.isInteger(parseInt(value))
-    //   // return !isNaN( parseInt( obj ) );
-    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
-    // }
-    __isQuote: function (buf, pos) {
-      const { quote } = this.options;
-      if (quote === null) return false;
-      const l = quote.length;
-      for (let i = 0; i < l; i++) {
-        if (quote[i] !== buf[pos + i]) {
-          return false;
-        }
-      }
-      return true;
-    },
-    __isRecordDelimiter: function (chr, buf, pos) {
-      const { record_delimiter } = this.options;
-      const recordDelimiterLength = record_delimiter.length;
-      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
-        const rd = record_delimiter[i];
-        const rdLength = rd.length;
-        if (rd[0] !== chr) {
-          continue;
-        }
-        for (let j = 1; j < rdLength; j++) {
-          if (rd[j] !== buf[pos + j]) {
-            continue loop1;
-          }
-        }
-        return rd.length;
-      }
-      return 0;
-    },
-    __autoDiscoverRecordDelimiter: function (buf, pos) {
-      const { encoding } = this.options;
-      // Note, we don't need to cache this information in state,
-      // It is only called on the first line until we find out a suitable
-      // record delimiter.
-      const rds = [
-        // Important, the windows line ending must be before mac os 9
-        Buffer.from("\r\n", encoding),
-        Buffer.from("\n", encoding),
-        Buffer.from("\r", encoding),
-      ];
-      loop: for (let i = 0; i < rds.length; i++) {
-        const l = rds[i].length;
-        for (let j = 0; j < l; j++) {
-          if (rds[i][j] !== buf[pos + j]) {
-            continue loop;
-          }
-        }
-        this.options.record_delimiter.push(rds[i]);
-        this.state.recordDelimiterMaxLength = rds[i].length;
-        return rds[i].length;
-      }
-      return 0;
-    },
-    __error: function (msg) {
-      const { encoding, raw, skip_records_with_error } = this.options;
-      const err = typeof msg === "string" ? new Error(msg) : msg;
-      if (skip_records_with_error) {
-        this.state.recordHasError = true;
-        if (this.options.on_skip !== undefined) {
-          try {
-            this.options.on_skip(
-              err,
-              raw ? this.state.rawBuffer.toString(encoding) : undefined,
-            );
-          } catch (err) {
-            return err;
-          }
-        }
-        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
-        return undefined;
-      } else {
-        return err;
-      }
-    },
-    __infoDataSet: function () {
-      return {
-        ...this.info,
-        columns: this.options.columns,
-      };
-    },
-    __infoRecord: function () {
-      const { columns, raw, encoding } = this.options;
-      return {
-        ...this.__infoDataSet(),
-        bytes_records: this.info.bytes,
-        error: this.state.error,
-        header: columns === true,
-        index: this.state.record.length,
-        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
-      };
-    },
-    __infoField: function () {
-      const { columns } = this.options;
-      const isColumns = Array.isArray(columns);
-      // Bytes records are only incremented when all records'fields are parsed
-      const bytes_records = this.info.bytes_records;
-      return {
-        ...this.__infoRecord(),
-        bytes_records: bytes_records,
-        column:
-          isColumns === true
-            ? columns.length > this.state.record.length
-              ? columns[this.state.record.length].name
-              : null
-            : this.state.record.length,
-        quoting: this.state.wasQuoting,
-      };
-    },
-  };
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
-
-
-
-const sync_parse = function (data, opts = {}) {
-  if (typeof data === "string") {
-    data = Buffer.from(data);
-  }
-  const records = opts && opts.objname ? Object.create(null) : [];
-  const parser = transform(opts);
-  const push = (record) => {
-    if (parser.options.objname === undefined) records.push(record);
-    else {
-      records[record[0]] = record[1];
-    }
-  };
-  const close = () => {};
-  const error = parser.parse(data, true, push, close);
-  if (error !== undefined) throw error;
-  return records;
-};
-
-
-
-;// CONCATENATED MODULE: ./src/environment/dataset.ts
-/**
- * Dataset files (JSON Lines, JSON, CSV) to rows. Pure: bytes in, rows and issues out; the caller
- * reads the file. Every problem is collected (up to a cap) so one run of `validate` shows a dataset
- * author all the broken lines at once instead of one per attempt.
- */
-
-/** More than this many problems in one file are summarised in one final issue. */
-const MAX_ISSUES_PER_FILE = 50;
-/** Parse a dataset file's bytes into rows. Never throws for bad content: problems become issues. */
-function parseDataset(bytes, opts) {
-    const issues = new IssueCollector(opts.file);
-    const format = opts.format ?? formatFromExtension(opts.file);
-    if (!format) {
-        issues.add({ message: 'cannot tell the dataset format from the file extension', hint: 'name it .jsonl, .json or .csv, or set `format: jsonl|json|csv`' });
-        return { rows: [], issues: issues.list() };
-    }
-    const text = decodeUtf8(bytes);
-    if (text === undefined) {
-        issues.add({ message: 'is not valid UTF-8 text', hint: 'save the file as UTF-8' });
-        return { rows: [], issues: issues.list() };
-    }
-    const rows = format === 'jsonl' ? parseJsonl(text, issues) : format === 'json' ? parseJson(text, opts.rowsAt, issues) : parseCsvRows(text, issues);
-    return { rows, issues: issues.list() };
-}
-/** The format implied by a file name, or undefined when the extension says nothing. */
-function formatFromExtension(file) {
-    const lower = file.toLowerCase();
-    if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson'))
-        return 'jsonl';
-    if (lower.endsWith('.json'))
-        return 'json';
-    if (lower.endsWith('.csv'))
-        return 'csv';
-    return undefined;
-}
-/** Decode strictly so mojibake is reported instead of silently turned into U+FFFD; drops a BOM. */
-function decodeUtf8(bytes) {
-    try {
-        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
-function parseJsonl(text, issues) {
-    const rows = [];
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i];
-        if (raw.trim() === '')
-            continue;
-        const line = i + 1;
-        let value;
-        try {
-            value = JSON.parse(raw);
-        }
-        catch (error) {
-            issues.add({ line, message: `invalid JSON: ${jsonErrorText(error)}`, hint: 'each line must be one JSON object' });
-            continue;
-        }
-        if (!isPlainObject(value)) {
-            issues.add({ line, message: `row is ${describeJsonType(value)}, not a JSON object`, hint: 'each line must be one JSON object such as {"input": "…", "target": "…"}' });
-            continue;
-        }
-        rows.push({ row: value, line, record: rows.length + 1 });
-    }
-    return rows;
-}
-function parseJson(text, rowsAt, issues) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        const line = jsonErrorLine(error, text);
-        issues.add({ ...(line === undefined ? {} : { line }), message: `invalid JSON: ${jsonErrorText(error)}` });
-        return [];
-    }
-    let list = value;
-    if (rowsAt !== undefined) {
-        list = getPath(value, rowsAt);
-        if (list === undefined) {
-            const keys = isPlainObject(value) ? Object.keys(value) : [];
-            issues.add({ message: `has no key "${rowsAt}" (rowsAt)`, hint: keys.length ? `top-level keys: ${truncateList(keys)}` : 'the top level is not an object' });
-            return [];
-        }
-    }
-    else if (isPlainObject(value)) {
-        const arrays = Object.keys(value).filter((key) => Array.isArray(value[key]));
-        issues.add({ message: 'top level is an object, not an array of rows', hint: arrays.length ? `set rowsAt to the key holding the rows: ${truncateList(arrays)}` : 'use an array of objects, or set rowsAt' });
-        return [];
-    }
-    if (!Array.isArray(list)) {
-        issues.add({ message: `rows${rowsAt === undefined ? '' : ` under "${rowsAt}"`} are ${describeJsonType(list)}, not an array` });
-        return [];
-    }
-    const rows = [];
-    list.forEach((item, i) => {
-        if (isPlainObject(item))
-            rows.push({ row: item, record: i + 1 });
-        else
-            issues.add({ message: `row ${i + 1} is ${describeJsonType(item)}, not a JSON object` });
+        return c;
     });
-    return rows;
-}
-function parseCsvRows(text, issues) {
-    let records;
-    try {
-        records = sync_parse(text, {
-            columns: true,
-            info: true,
-            raw: true,
-            bom: true,
-            skip_empty_lines: true,
-            // Keep going past a bad record so every broken line is reported in one pass.
-            skip_records_with_error: true,
-            on_skip: (error) => {
-                if (error)
-                    issues.add({ ...csvErrorLine(error), message: `invalid CSV: ${error.message}` });
-                return undefined;
-            }
-        });
+    let onlyInBaseline = 0;
+    if (base) {
+        const ids = new Set(input.records.map((r) => r.id));
+        for (const id of baseById.keys())
+            if (!ids.has(id))
+                onlyInBaseline++;
     }
-    catch (error) {
-        // Errors outside a record (e.g. a broken header) still throw.
-        const csvError = error;
-        issues.add({ ...csvErrorLine(csvError), message: `invalid CSV: ${csvError.message}` });
-        return [];
-    }
-    return records.map((item, i) => {
-        // info.lines is where the record ends; step back over the newlines inside it (quoted
-        // multi-line fields) to the line it starts on. Blank lines before it are part of `raw`.
-        const body = item.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
-        const inner = body.split('\n').length - 1;
-        return { row: item.record, line: item.info.lines - inner, record: i + 1 };
-    });
-}
-function csvErrorLine(error) {
-    return typeof error.lines === 'number' ? { line: error.lines } : {};
-}
-/** Read a dotted path (`meta.answer`, `choices.0`) from a value; undefined when absent. */
-function getPath(value, path) {
-    if (isPlainObject(value) && Object.hasOwn(value, path))
-        return value[path];
-    let current = value;
-    for (const key of path.split('.')) {
-        if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key))
-            return undefined;
-        current = current[key];
-    }
-    return current;
-}
-/** A JSON object (not null, not an array). */
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** "an array", "a string", "null"…: how messages name a JSON value's type. */
-function describeJsonType(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    if (typeof value === 'string')
-        return 'a string';
-    if (typeof value === 'number')
-        return 'a number';
-    if (typeof value === 'boolean')
-        return 'a boolean';
-    return typeof value;
-}
-function jsonErrorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/**
- * The line of a JSON syntax error. Node 22+ says "(line L column C)"; Node 20 often says nothing
- * about where, so then the text is scanned for the first offending character.
- */
-function jsonErrorLine(error, text) {
-    const line = /line (\d+) column \d+/.exec(jsonErrorText(error));
-    if (line)
-        return Number(line[1]);
-    const offset = jsonErrorOffset(text);
-    return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
-}
-const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-/** Offset of the first character that makes `text` invalid JSON (RFC 8259), or undefined. */
-function jsonErrorOffset(text) {
-    let i = 0;
-    const fail = () => {
-        throw i;
-    };
-    const ws = () => {
-        while (i < text.length && ' \t\n\r'.includes(text[i]))
-            i++;
-    };
-    const string = () => {
-        i++; // opening quote
-        for (;;) {
-            const ch = text[i];
-            if (ch === undefined || ch < ' ')
-                fail();
-            if (ch === '"') {
-                i++;
-                return;
-            }
-            if (ch === '\\') {
-                const next = text[i + 1];
-                if (next === 'u') {
-                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
-                        fail();
-                    i += 6;
-                    continue;
-                }
-                if (next === undefined || !'"\\/bfnrt'.includes(next))
-                    fail();
-                i += 2;
-                continue;
-            }
-            i++;
-        }
-    };
-    const members = (close, member) => {
-        i++; // opening bracket
-        ws();
-        if (text[i] === close) {
-            i++;
-            return;
-        }
-        for (;;) {
-            member();
-            ws();
-            if (text[i] === ',') {
-                i++;
-                continue;
-            }
-            if (text[i] === close) {
-                i++;
-                return;
-            }
-            fail();
-        }
-    };
-    const value = () => {
-        ws();
-        const ch = text[i];
-        if (ch === '{') {
-            return members('}', () => {
-                ws();
-                if (text[i] !== '"')
-                    fail();
-                string();
-                ws();
-                if (text[i] !== ':')
-                    fail();
-                i++;
-                value();
-            });
-        }
-        if (ch === '[')
-            return members(']', value);
-        if (ch === '"')
-            return string();
-        for (const literal of ['true', 'false', 'null']) {
-            if (text.startsWith(literal, i)) {
-                i += literal.length;
-                return;
-            }
-        }
-        JSON_NUMBER.lastIndex = i;
-        if (JSON_NUMBER.test(text)) {
-            i = JSON_NUMBER.lastIndex;
-            return;
-        }
-        fail();
-    };
-    try {
-        value();
-        ws();
-        if (i < text.length)
-            fail();
-        return undefined;
-    }
-    catch (thrown) {
-        // A number is the failing offset; anything else (stack overflow on absurd nesting) is unknown.
-        return typeof thrown === 'number' ? thrown : undefined;
-    }
-}
-function truncateList(items, max = 10) {
-    return items.length > max ? `${items.slice(0, max).join(', ')}, … (${items.length} in all)` : items.join(', ');
-}
-/** Issues of one file, capped: past the cap only a count is kept. */
-class IssueCollector {
-    file;
-    issues = [];
-    dropped = 0;
-    constructor(file) {
-        this.file = file;
-    }
-    add(issue) {
-        if (this.issues.length < MAX_ISSUES_PER_FILE)
-            this.issues.push({ file: this.file, ...issue });
-        else
-            this.dropped++;
-    }
-    list() {
-        if (this.dropped === 0)
-            return this.issues;
-        return [...this.issues, { file: this.file, message: `… and ${this.dropped} more problems in this file (only the first ${MAX_ISSUES_PER_FILE} are listed)` }];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/environment/cases.ts
-/**
- * Dataset rows to evaluation cases through the manifest's field mapping. Pure: rows in, cases and
- * issues out. Every row is checked, so a dataset author sees every broken row in one pass.
- */
-
-
-
-
-/** A row's fields are listed in hints up to this many. */
-const HINT_FIELDS = 12;
-/** Past this many issues the rest of the file is only counted: the first ones show the pattern. */
-const MAX_ISSUES = 50;
-/**
- * Build the cases of one phase. Rows with problems are left out and reported; ids are unique
- * within the phase (explicit duplicates are an issue, identical rows get `~2`, `~3`).
- */
-function buildCases(rows, opts) {
-    const issues = [];
-    let dropped = 0;
-    const report = (issue) => {
-        if (issues.length < MAX_ISSUES)
-            issues.push(issue);
-        else
-            dropped++;
-    };
-    const cases = [];
-    const explicitIds = new Map();
-    const hashCounts = new Map();
-    for (const item of rows) {
-        const ctx = new RowContext(item, opts, report);
-        const input = ctx.text('input', opts.fields.input);
-        const target = ctx.target(opts.fields.target);
-        const choices = opts.fields.choices === undefined ? undefined : ctx.stringList('choices', opts.fields.choices);
-        const tags = opts.fields.tags === undefined ? [] : ctx.tags(opts.fields.tags);
-        const metadata = {};
-        for (const field of opts.fields.metadata) {
-            const value = getPath(item.row, field);
-            if (value !== undefined)
-                metadata[field] = value;
-        }
-        let id;
-        if (opts.fields.id !== undefined) {
-            id = ctx.id(opts.fields.id);
-            if (id !== undefined) {
-                const first = explicitIds.get(id);
-                if (first) {
-                    report({
-                        ...ctx.where(),
-                        field: opts.fields.id,
-                        message: `duplicate id "${id}" (first seen ${describeWhere(first)})`,
-                        hint: 'case ids must be unique within a phase so runs can be paired case by case'
-                    });
-                    id = undefined;
-                    ctx.failed = true;
-                }
-                else {
-                    explicitIds.set(id, item);
-                }
-            }
-        }
-        else {
-            // Identical rows get the same hash; number the repeats in file order so ids stay unique
-            // and stable as long as the file's order is.
-            const base = caseId(item.row);
-            const seen = (hashCounts.get(base) ?? 0) + 1;
-            hashCounts.set(base, seen);
-            id = seen === 1 ? base : `${base}~${seen}`;
-        }
-        if (ctx.failed || id === undefined || input === undefined || target === undefined)
-            continue;
-        const built = {
-            id,
-            phase: opts.phase,
-            index: cases.length,
-            input,
-            target,
-            tags,
-            metadata,
-            row: item.row,
-            source: { file: opts.file, ...(item.line === undefined ? {} : { line: item.line }) }
-        };
-        if (choices !== undefined)
-            built.choices = choices;
-        cases.push(built);
-    }
-    if (dropped > 0)
-        issues.push({ file: opts.file, message: `… and ${dropped} more problems in this file (only the first ${MAX_ISSUES} are listed)` });
-    return { cases, issues };
-}
-/** A content id for a row: the first 16 hex characters of sha256 over its canonical JSON. */
-function caseId(row) {
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(row)).digest('hex').slice(0, 16);
-}
-function describeWhere(item) {
-    if (item.line !== undefined)
-        return `on line ${item.line}`;
-    if (item.record !== undefined)
-        return `in row ${item.record}`;
-    return 'earlier';
-}
-/** Reads one row's mapped fields, reporting problems with the row's location. */
-class RowContext {
-    item;
-    opts;
-    report;
-    failed = false;
-    constructor(item, opts, report) {
-        this.item = item;
-        this.opts = opts;
-        this.report = report;
-    }
-    where() {
-        return { file: this.opts.file, ...(this.item.line === undefined ? {} : { line: this.item.line }) };
-    }
-    /** " in row 4" when there is no line number to point at. */
-    rowSuffix() {
-        return this.item.line === undefined && this.item.record !== undefined ? ` in row ${this.item.record}` : '';
-    }
-    problem(field, message, hint) {
-        this.failed = true;
-        this.report({ ...this.where(), field, message: `${message}${this.rowSuffix()}`, ...(hint === undefined ? {} : { hint }) });
-        return undefined;
-    }
-    /** The raw value of a mapping: a field's value, or a template's rendering. */
-    value(role, spec) {
-        if (isTemplate(spec)) {
-            try {
-                return { ok: true, value: this.opts.engine.render(spec, this.item.row) };
-            }
-            catch (error) {
-                this.problem(`dataset.fields.${role}`, `template does not render on this row: ${templateErrorText(error)}`, this.fieldsHint());
-                return { ok: false };
-            }
-        }
-        const value = getPath(this.item.row, spec);
-        if (value === undefined) {
-            this.problem(spec, 'is missing', this.fieldsHint());
-            return { ok: false };
-        }
-        return { ok: true, value };
-    }
-    fieldsHint() {
-        const keys = Object.keys(this.item.row);
-        if (keys.length === 0)
-            return 'the row has no fields';
-        const shown = keys.slice(0, HINT_FIELDS).join(', ');
-        return `the row has: ${shown}${keys.length > HINT_FIELDS ? `, … (${keys.length} fields)` : ''}`;
-    }
-    text(role, spec) {
-        const got = this.value(role, spec);
-        if (!got.ok)
-            return undefined;
-        const text = scalarText(got.value);
-        if (text === undefined)
-            return this.problem(spec, `must be text, got ${describeJsonType(got.value)}`);
-        return text;
-    }
-    target(spec) {
-        const got = this.value('target', spec);
-        if (!got.ok)
-            return undefined;
-        const value = got.value;
-        if (Array.isArray(value)) {
-            // A list of accepted answers: any of them is right.
-            const texts = value.map(scalarText);
-            if (texts.length === 0)
-                return this.problem(spec, 'is an empty list', 'give at least one accepted answer');
-            if (texts.some((t) => t === undefined))
-                return this.problem(spec, 'must be text or a list of texts');
-            return texts;
-        }
-        const text = scalarText(value);
-        if (text === undefined)
-            return this.problem(spec, `must be text, a number or a list of texts, got ${describeJsonType(value)}`);
-        return text;
-    }
-    stringList(role, spec) {
-        const got = this.value(role, spec);
-        if (!got.ok)
-            return undefined;
-        const list = asList(got.value);
-        if (!list)
-            return this.problem(spec, `must be a list of texts, got ${describeJsonType(got.value)}`);
-        const texts = list.map(scalarText);
-        if (texts.some((t) => t === undefined))
-            return this.problem(spec, 'must be a list of texts');
-        return texts;
-    }
-    /** Tags are optional per row: a missing or null value means no tags. */
-    tags(spec) {
-        let value;
-        if (isTemplate(spec)) {
-            const got = this.value('tags', spec);
-            if (!got.ok)
-                return [];
-            value = got.value;
-        }
-        else {
-            value = getPath(this.item.row, spec);
-        }
-        if (value === undefined || value === null || value === '')
-            return [];
-        if (typeof value === 'string')
-            return [value];
-        const texts = Array.isArray(value) ? value.map(scalarText) : [undefined];
-        if (texts.some((t) => t === undefined)) {
-            this.problem(spec, `must be a tag or a list of tags, got ${describeJsonType(value)}`);
-            return [];
-        }
-        return texts;
-    }
-    id(spec) {
-        const got = this.value('id', spec);
-        if (!got.ok)
-            return undefined;
-        const value = got.value;
-        if (typeof value !== 'string' && typeof value !== 'number')
-            return this.problem(spec, `must be a string or a number to serve as the case id, got ${describeJsonType(value)}`);
-        const id = String(value);
-        if (id.trim() === '')
-            return this.problem(spec, 'is empty', 'case ids must be non-empty');
-        return id;
-    }
-}
-/** Strings as they are; numbers and booleans stringified; anything else is not text. */
-function scalarText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    return undefined;
-}
-/** A list, or a string holding a JSON list (CSV cells can only hold text). */
-function asList(value) {
-    if (Array.isArray(value))
-        return value;
-    if (typeof value === 'string' && value.trimStart().startsWith('[')) {
-        try {
-            const parsed = JSON.parse(value);
-            if (Array.isArray(parsed))
-                return parsed;
-        }
-        catch {
-            // Not JSON: reported by the caller as "not a list".
-        }
-    }
-    return undefined;
-}
-/** nunjucks wraps errors in "Template render error: (unknown path)\n  Error: …"; keep the cause. */
-function templateErrorText(error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
-    const last = lines[lines.length - 1] ?? message;
-    return last.replace(/^Error: /, '');
-}
-
-;// CONCATENATED MODULE: ./src/harness/fewshot.ts
-/**
- * Few-shot example selection. Each case gets its own deterministic sample, seeded by the
- * manifest's seed and the case id, so a resumed or sharded run sends exactly the prompts an
- * uninterrupted run would (lm-eval seeds one generator per task, which ties a case's examples to
- * the order cases were visited in).
- */
-
-/** Pick `config.count` examples for `target` from `pool`, never the case itself. */
-function selectFewShot(pool, target, config) {
-    if (config.count === 0 || pool.length === 0)
-        return [];
-    const candidates = pool.filter((example) => !(example.id === target.id && example.phase === target.phase));
-    if (config.sampler === 'first_n')
-        return candidates.slice(0, config.count);
-    const random = seededRandom(`${config.seed}:${target.phase}:${target.id}`);
-    // Partial Fisher–Yates: only the first `count` positions need shuffling.
-    const picked = candidates.slice();
-    const count = Math.min(config.count, picked.length);
-    for (let i = 0; i < count; i++) {
-        const j = i + Math.floor(random() * (picked.length - i));
-        const swap = picked[i];
-        picked[i] = picked[j];
-        picked[j] = swap;
-    }
-    return picked.slice(0, count);
-}
-/** mulberry32 seeded from a sha256 of the key: small, fast and identical on every platform. */
-function seededRandom(key) {
-    let state = (0,external_node_crypto_.createHash)('sha256').update(key).digest().readUInt32LE(0);
-    return () => {
-        state = (state + 0x6d2b79f5) | 0;
-        let t = Math.imul(state ^ (state >>> 15), 1 | state);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/harness/single-turn.ts
-
-/** The variables a template sees: every field of the row, then the mapped case fields. */
-function templateContext(item) {
     return {
-        ...item.row,
-        id: item.id,
-        input: item.input,
-        target: Array.isArray(item.target) ? item.target[0] : item.target,
-        targets: item.target,
-        choices: item.choices ?? [],
-        tags: item.tags,
-        metadata: item.metadata
+        version: 1,
+        run: pageRun(input.info),
+        scores: input.scores,
+        metrics: headlineMetrics(input.scores, base?.scores),
+        phases: breakdown('phase', input.scores, input.records, base?.scores),
+        tags: breakdown('tag', input.scores, input.records, base?.scores),
+        baseline: base ? { run: pageRun(base.info), scores: base.scores, onlyInBaseline } : null,
+        texts: texts.values,
+        cases
     };
 }
-/** Build the request body for one case. Throws when a template does not render. */
-function buildPrompt(item, harness, engine, pool = []) {
-    const render = (template, example) => engine.render(template, templateContext(example));
-    const shots = harness.fewshot ? selectFewShot(pool, item, harness.fewshot) : [];
-    const question = render(harness.template, item);
-    const system = harness.system === undefined ? undefined : render(harness.system, item);
-    if (harness.api === 'completions' || harness.fewshot?.as === 'text') {
-        const delimiter = harness.fewshot?.delimiter ?? '\n\n';
-        const targetTemplate = harness.fewshot?.targetTemplate ?? ' {{target}}';
-        const examples = shots.map((shot) => render(harness.template, shot) + render(targetTemplate, shot));
-        const text = [...examples, question].join(delimiter);
-        if (harness.api === 'completions') {
-            return { prompt: system === undefined ? text : `${system}${delimiter}${text}` };
+/** The headline metrics present in scores.json, in HEADLINE_METRICS order, with deltas. */
+function headlineMetrics(scores, baseScores) {
+    const finite = (v) => typeof v === 'number' && Number.isFinite(v);
+    const interval = (low, high) => finite(low) && finite(high) ? format_formatInterval({ low, high }, 'fraction', { level: 0.95 }) : undefined;
+    const out = [];
+    for (const m of HEADLINE_METRICS) {
+        if (!(m.key in scores))
+            continue;
+        const value = scores[m.key];
+        const card = { key: m.key, label: m.label, value: format_formatMetric(value, m.kind) };
+        let sub;
+        if (m.key === 'score')
+            sub = interval(scores.score_ci_low, scores.score_ci_high);
+        else if (m.key === 'accuracy')
+            sub = interval(scores.accuracy_ci_low, scores.accuracy_ci_high);
+        else if (m.key === 'error_rate' && finite(scores.errors))
+            sub = `${format_formatMetric(scores.errors, 'count')} ${scores.errors === 1 ? 'error' : 'errors'}`;
+        else if (m.key === 'tokens_total' && finite(scores.tokens_prompt) && finite(scores.tokens_completion)) {
+            sub = `${format_formatMetric(scores.tokens_prompt, 'tokens')} in · ${format_formatMetric(scores.tokens_completion, 'tokens')} out`;
         }
-        return { messages: [...(system === undefined ? [] : [{ role: 'system', content: system }]), { role: 'user', content: text }] };
-    }
-    const targetTemplate = harness.fewshot?.targetTemplate ?? ' {{target}}';
-    const messages = [];
-    if (system !== undefined)
-        messages.push({ role: 'system', content: system });
-    for (const shot of shots) {
-        messages.push({ role: 'user', content: render(harness.template, shot) });
-        messages.push({ role: 'assistant', content: render(targetTemplate, shot).trim() });
-    }
-    messages.push({ role: 'user', content: question });
-    return { messages };
-}
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./src/scoring/_regex.ts
-/**
- * Compiling user-written regular expressions. Environments port lm-evaluation-harness tasks whose
- * patterns are Python regexes, so the few Python spellings with a direct JavaScript equivalent are
- * translated rather than rejected: a leading inline flag group such as `(?s)` (GSM8K's
- * `regexes_to_ignore` uses `(?s).*#### `), named groups `(?P<name>…)` and back-references
- * `(?P=name)`. Everything else is JavaScript syntax.
- */
-
-
-const INLINE_FLAGS = /^\(\?([aiLmsux]+)\)/;
-const PY_NAMED_GROUP = /(?<!\\)\(\?P</g;
-const PY_BACKREF = /(?<!\\)\(\?P=(\w+)\)/g;
-let backtrackGuard = false;
-/**
- * Let V8 switch a regular expression to its linear-time engine once it has backtracked 50,000
- * times, so a pattern like `(a+)+b` fails in milliseconds instead of hanging the run. Capping the
- * scanned text does not help there: exponential backtracking needs only a few dozen characters.
- * The switch is process-wide but only changes how long pathological matches take, never their
- * result. V8's linear engine does not handle every pattern (not the i and u flags,
- * back-references or lookarounds); those stay unguarded. Called on the first user pattern
- * compiled, not at import time; idempotent.
- */
-function enableBacktrackGuard() {
-    if (backtrackGuard)
-        return;
-    backtrackGuard = true;
-    (0,external_node_v8_namespaceObject.setFlagsFromString)('--enable-experimental-regexp-engine-on-excessive-backtracks');
-}
-/**
- * Compile `pattern` with `flags`, translating Python-only syntax. Throws a ValidationError naming
- * `field` (e.g. `extract.pattern`) when the pattern or flags are invalid, so a manifest problem is
- * reported before any case runs.
- */
-function compilePattern(pattern, flags, field) {
-    let source = pattern;
-    const merged = new Set(flags);
-    const inline = INLINE_FLAGS.exec(source);
-    if (inline) {
-        const pyFlags = inline[1] ?? '';
-        if (pyFlags.includes('x')) {
-            throw new errors_ValidationError([
-                { field, message: `the verbose flag (?x) of /${pattern}/ has no JavaScript equivalent`, hint: 'remove the whitespace and comments, and the (?x)' }
-            ]);
+        if (sub !== undefined)
+            card.sub = sub;
+        const before = baseScores?.[m.key];
+        if (finite(value) && finite(before)) {
+            const text = format_formatDelta(value - before, m.kind);
+            const tone = text.startsWith('±') ? 'same' : value > before === m.higherIsBetter ? 'good' : 'bad';
+            card.delta = { text, tone, baseline: format_formatMetric(before, m.kind) };
         }
-        // a, L and u choose Python's character classes; JavaScript has no such switch, so they are dropped.
-        for (const flag of pyFlags)
-            if ('ims'.includes(flag))
-                merged.add(flag);
-        source = source.slice(inline[0].length);
+        out.push(card);
     }
-    enableBacktrackGuard();
-    source = source.replace(PY_NAMED_GROUP, '(?<').replace(PY_BACKREF, '\\k<$1>');
-    try {
-        return new RegExp(source, [...merged].join(''));
-    }
-    catch (error) {
-        throw new errors_ValidationError([
-            {
-                field,
-                message: `invalid regular expression /${pattern}/${flags}: ${error instanceof Error ? error.message : String(error)}`,
-                hint: 'patterns use JavaScript syntax; with the u flag, escape only characters that need it'
-            }
-        ], undefined, { cause: error });
-    }
+    return out;
 }
-/** Number of capture groups of a compiled expression (matching the empty alternative reveals them). */
-function groupCount(re) {
-    return (new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
-}
-/** `/pattern/flags`, how reasons and messages show an expression. */
-function showPattern(pattern, flags = '') {
-    return `/${pattern}/${flags}`;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
-
 /**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
+ * Fixed: the baseline did not pass and this run does. Regressed: the reverse. A case missing
+ * from the baseline is new. Fail and error count alike as "not passing".
  */
-const cuid = /^[cC][0-9a-z]{6,}$/;
-const cuid2 = /^[0-9a-z]+$/;
-const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
-const xid = /^[0-9a-vA-V]{20}$/;
-const ksuid = /^[A-Za-z0-9]{27}$/;
-const nanoid = /^[a-zA-Z0-9_-]{21}$/;
-function nanoidOfLength(length) {
-    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
+function classifyChange(current, baseline) {
+    if (baseline === undefined)
+        return 'new';
+    const now = current === 'pass';
+    const before = baseline === 'pass';
+    if (now === before)
+        return 'same';
+    return now ? 'fixed' : 'regressed';
 }
-/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
-/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
-const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
-/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
-const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-/** Returns a regex for validating an RFC 9562/4122 UUID.
+/**
+ * The per-phase or per-tag groups, from scores.json's `phase.<p>.*` / `tag.<t>.*` keys (names may
+ * contain dots). When scores.json has no such keys (an older or hand-made file), they are
+ * computed from the records so the chart still says something.
+ */
+function breakdown(kind, scores, records, baseScores) {
+    const keyOf = kind === 'phase' ? phaseKey : tagKey;
+    const pattern = new RegExp(`^${kind}\\.(.+)\\.(score|accuracy|n)$`);
+    const names = [];
+    for (const key of Object.keys(scores)) {
+        const name = pattern.exec(key)?.[1];
+        if (name !== undefined && !names.includes(name))
+            names.push(name);
+    }
+    const num = (s, key) => {
+        const v = s?.[key];
+        return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    };
+    const groups = names.length > 0
+        ? names.map((name) => ({
+            name,
+            score: num(scores, keyOf(name, 'score')),
+            accuracy: num(scores, keyOf(name, 'accuracy')),
+            n: num(scores, keyOf(name, 'n')),
+            baseScore: num(baseScores, keyOf(name, 'score'))
+        }))
+        : fromRecords(kind, records).map((g) => ({ ...g, baseScore: num(baseScores, keyOf(g.name, 'score')) }));
+    // Phases read best in their natural order; tags by size, so the biggest groups come first.
+    if (kind === 'tag')
+        groups.sort((a, b) => (b.n ?? 0) - (a.n ?? 0) || a.name.localeCompare(b.name));
+    return groups;
+}
+function fromRecords(kind, records) {
+    const acc = new Map();
+    for (const r of records) {
+        for (const name of kind === 'phase' ? [r.phase] : r.tags) {
+            const g = acc.get(name) ?? { sum: 0, passed: 0, n: 0 };
+            g.sum += r.score;
+            g.passed += r.status === 'pass' ? 1 : 0;
+            g.n += 1;
+            acc.set(name, g);
+        }
+    }
+    return [...acc].map(([name, g]) => ({ name, score: g.sum / g.n, accuracy: g.passed / g.n, n: g.n }));
+}
+function orderCases(records) {
+    const phaseOrder = new Map();
+    for (const r of records)
+        if (!phaseOrder.has(r.phase))
+            phaseOrder.set(r.phase, phaseOrder.size);
+    return [...records].sort((a, b) => (phaseOrder.get(a.phase) ?? 0) - (phaseOrder.get(b.phase) ?? 0) || a.index - b.index);
+}
+function pageRun(info) {
+    const src = info.environment.source;
+    return {
+        env: {
+            name: info.environment.name,
+            version: info.environment.version,
+            hash: info.environment.hash,
+            source: src.path ? `${src.kind}:${src.ref} (${src.path})` : `${src.kind}:${src.ref}`
+        },
+        // The base URL is left out on purpose: it can name internal hosts, and the page gains nothing.
+        model: { name: info.model.name, key: info.model.key, api: info.model.api },
+        tool: `${info.tool.name} ${info.tool.version}`,
+        startedAt: info.startedAt,
+        endedAt: info.endedAt,
+        durationMs: info.durationMs,
+        git: info.git,
+        phase: info.settings.phase,
+        cases: info.cases
+    };
+}
+function pageScores(scores) {
+    return Object.entries(scores).map(([name, s]) => ({ name, ...s }));
+}
+function pageCase(r, texts) {
+    const c = {
+        id: r.id,
+        phase: r.phase,
+        index: r.index,
+        tags: r.tags,
+        input: texts.add(r.input),
+        target: r.target,
+        response: r.response === null ? null : texts.add(r.response),
+        extracted: r.extracted,
+        scores: pageScores(r.scores),
+        score: r.score,
+        status: r.status,
+        error: r.error,
+        attempts: r.attempts,
+        latencyMs: r.latencyMs,
+        usage: r.usage,
+        costUsd: r.costUsd
+    };
+    if (r.choices)
+        c.choices = r.choices;
+    if (r.messages)
+        c.messages = r.messages.map((m) => [m.role, texts.add(m.content)]);
+    if (r.prompt !== undefined)
+        c.prompt = texts.add(r.prompt);
+    if (r.finishReason !== undefined)
+        c.finishReason = r.finishReason;
+    if (r.source)
+        c.source = r.source.line === undefined ? r.source.file : `${r.source.file}:${r.source.line}`;
+    if (Object.keys(r.metadata).length > 0)
+        c.metadata = r.metadata;
+    return c;
+}
+function pageBaseCase(b, texts) {
+    return {
+        status: b.status,
+        score: b.score,
+        response: b.response === null ? null : texts.add(b.response),
+        extracted: b.extracted,
+        latencyMs: b.latencyMs,
+        scores: pageScores(b.scores)
+    };
+}
+/** Stores each distinct string once and hands out its index. */
+class TextTable {
+    values = [];
+    index = new Map();
+    add(text) {
+        let i = this.index.get(text);
+        if (i === undefined) {
+            i = this.values.length;
+            this.values.push(text);
+            this.index.set(text, i);
+        }
+        return i;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/html/script.ts
+/**
+ * The report page's script, inlined into a `<script>` element. Plain ES2017 that any current
+ * browser runs from file:// with no network. It reads the payload (see `data.ts`) from the
+ * `#report-data` JSON block and builds everything from it.
  *
- * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
-const uuid = (version) => {
-    if (!version)
-        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
-};
-const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
-const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
-const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
-/** Practical email validation */
-const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
-/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
-const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-/** The classic emailregex.com regex for RFC 5322-compliant emails */
-const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
-/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
-const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
-const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
-const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
-// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
-const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
-function emoji() {
-    return new RegExp(_emoji, "u");
-}
-const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
-const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-const mac = (delimiter) => {
-    const escapedDelim = util.escapeRegex(delimiter ?? ":");
-    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
-};
-const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
-const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
-// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
-const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
-const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
-// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
-// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
-const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
-const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
-const httpProtocol = /^https?$/;
-// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
-const e164 = /^\+[1-9]\d{6,14}$/;
-// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
-const creditCard = /^\d(?:[ -]?\d){11,18}$/;
-// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
-const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
-// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
-const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
-const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
-/** Anchors a pattern source. The interpolation lives here rather than at the call site because
- * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
- * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
-function regexes_anchor(source) {
-    return new RegExp(`^${source}$`);
-}
-const date = /*@__PURE__*/ regexes_anchor(dateSource);
-function timeSource(args) {
-    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-    const regex = typeof args.precision === "number"
-        ? args.precision === -1
-            ? `${hhmm}`
-            : args.precision === 0
-                ? `${hhmm}:[0-5]\\d`
-                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
-        : args.seconds
-            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
-            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-    return regex;
-}
-function time(args) {
-    return new RegExp(`^${timeSource(args)}$`);
-}
-// Adapted from https://stackoverflow.com/a/3143231
-function datetime(args) {
-    const opts = ["Z"];
-    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
-    if (args.offset)
-        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
-    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
-    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
-    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
-    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
-}
-// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
-const anyString = /^[\s\S]{0,}$/;
-const string = (params) => {
-    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-    return new RegExp(`^${regex}$`);
-};
-const bigint = /^-?\d+n?$/;
-const integer = /^-?\d+$/;
-const number = /^-?\d+(?:\.\d+)?$/;
-const regexes_boolean = /^(?:true|false)$/i;
-const _null = /^null$/i;
+ * Rules this file keeps, because model and dataset text is untrusted:
+ * - data reaches the DOM only through `textContent`, `setAttribute` and properties such as
+ *   `title`; never `innerHTML`, `insertAdjacentHTML`, `document.write` or `eval`;
+ * - only the current page of rows exists in the DOM; a case's details are built when it is opened.
+ *
+ * Kept as a string (not a function's source) so bundlers and test transforms cannot rewrite it;
+ * the test suite parses it and drives it in a real browser. It must contain no backtick, no
+ * dollar-brace and no closing script tag.
+ */
+const REPORT_SCRIPT = String.raw `(function () {
+  'use strict';
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  var DASH = '\u2014', NDASH = '\u2013', DOT = ' \u00b7 ';
+  var D, T, C, B, hasBase;
+  var S = { q: '', status: '', tag: '', phase: '', change: '', sort: '', dir: 1, page: 0, size: 100 };
+  var filtered = [], hay = [], opened = {}, ncols = 0, searchTimer = 0;
 
-const _undefined = /^undefined$/i;
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }
+  function svg(tag, attrs) {
+    var e = document.createElementNS(SVGNS, tag);
+    for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, String(attrs[k]));
+    return e;
+  }
+  function txt(i) { return i === null || i === undefined ? null : T[i]; }
+  function isNum(v) { return typeof v === 'number' && isFinite(v); }
+  function clip(s, n) { return s.length > n ? s.slice(0, n - 1) + '\u2026' : s; }
 
-// regex for string with no uppercase letters
-const lowercase = /^[^A-Z]*$/;
-// regex for string with no lowercase letters
-const uppercase = /^[^a-z]*$/;
-// regex for hexadecimal strings (any length)
-const hex = /^[0-9a-fA-F]*$/;
-// Hash regexes for different algorithms and encodings
-// Helper function to create base64 regex with exact length and padding
-function fixedBase64(bodyLength, padding) {
-    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
+  /* ---------- formatting: the same rules as src/report/format.ts, for per-case values ---------- */
+  var collator = new Intl.Collator('en', { numeric: true });
+  function group(v) { return String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
+  var INT = { format: function (v) { return group(Math.round(v)); } };
+  function pct(v) { return (v * 100).toFixed(1) + '%'; }
+  function casePct(v) { return v === 0 || v === 1 ? (v * 100) + '%' : pct(v); }
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+  function fmt(v, kind) {
+    if (!isNum(v)) return 'n/a';
+    var sign = v < 0 ? '-' : '';
+    v = Math.abs(v);
+    switch (kind) {
+      case 'fraction': return sign + pct(v);
+      case 'ms': return sign + (v < 1000 ? Math.round(v) + ' ms' : (v / 1000).toFixed(1) + ' s');
+      case 'tokens':
+        if (v < 1000) return sign + Math.round(v);
+        if (+(v / 1000).toFixed(1) < 1000) return sign + (v / 1000).toFixed(1) + 'k';
+        return sign + (v / 1e6).toFixed(1) + 'M';
+      case 'usd':
+        if (v === 0) return '$0.00';
+        if (v >= 1) return sign + '$' + group(v.toFixed(2).split('.')[0]) + '.' + v.toFixed(2).split('.')[1];
+        return v >= 0.0001 ? sign + '$' + v.toFixed(4) : '<$0.0001';
+      case 'seconds':
+        if (v < 10) return sign + +v.toFixed(1) + 's';
+        var r = Math.round(v);
+        if (r < 60) return sign + r + 's';
+        if (r < 3600) return sign + Math.floor(r / 60) + 'm ' + pad2(r % 60) + 's';
+        var mins = Math.round(r / 60);
+        return sign + Math.floor(mins / 60) + 'h ' + pad2(mins % 60) + 'm';
+      default: return sign + group(v);
+    }
+  }
+  function fmtDate(iso) {
+    var d = new Date(iso);
+    if (!iso || isNaN(d.getTime())) return iso || DASH;
+    return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  }
+  function shortHash(h) { return String(h || '').replace(/^sha256:/, '').slice(0, 12); }
+  function targetText(t) { return Array.isArray(t) ? t.join('\n') : String(t); }
+
+  /* ---------- header ---------- */
+  function metaItem(list, label, value, title) {
+    var li = add(list, el('li'));
+    li.appendChild(document.createTextNode(label + ' '));
+    var b = add(li, el('b', null, value));
+    if (title) b.title = title;
+    return li;
+  }
+  function versionText(v) { return /^v/i.test(v) ? v : 'v' + v; }
+  function renderHeader() {
+    var run = D.run;
+    document.title = run.env.name + DOT + run.model.name + ' ' + DASH + ' BenchGen Eval report';
+    var h1 = $('run-title');
+    h1.textContent = run.env.name + ' ';
+    add(h1, el('span', 'version', versionText(run.env.version)));
+    var model = $('run-model');
+    model.appendChild(document.createTextNode('Model '));
+    add(model, el('b', null, run.model.name));
+    if (run.model.key && run.model.key !== run.model.name) add(model, el('span', 'muted', ' (' + run.model.key + ')'));
+    var meta = $('run-meta');
+    metaItem(meta, 'Environment hash', shortHash(run.env.hash), run.env.hash).lastChild.classList.add('mono');
+    metaItem(meta, 'Started', fmtDate(run.startedAt));
+    if (isNum(run.durationMs)) metaItem(meta, 'Duration', fmt(run.durationMs / 1000, 'seconds'));
+    metaItem(meta, 'Cases', INT.format(C.length));
+    metaItem(meta, 'Phase', run.phase);
+    if (run.git && run.git.sha) metaItem(meta, 'Commit', run.git.sha.slice(0, 7) + (run.git.ref ? ' (' + run.git.ref + ')' : ''), run.git.sha);
+    metaItem(meta, 'Source', run.env.source);
+    metaItem(meta, 'Tool', run.tool);
+    if (!hasBase) return;
+    var note = $('baseline-note');
+    note.hidden = false;
+    note.appendChild(document.createTextNode('Compared with baseline '));
+    add(note, el('b', null, B.run.model.name));
+    note.appendChild(document.createTextNode(DOT + B.run.env.name + ' ' + versionText(B.run.env.version) + DOT));
+    add(note, el('code', null, shortHash(B.run.env.hash))).title = B.run.env.hash;
+    var bits = [fmtDate(B.run.startedAt)];
+    if (B.run.git && B.run.git.sha) bits.push('commit ' + B.run.git.sha.slice(0, 7));
+    note.appendChild(document.createTextNode(DOT + bits.join(DOT) + '.'));
+    if (B.onlyInBaseline > 0) {
+      note.appendChild(document.createTextNode(' ' + INT.format(B.onlyInBaseline) + (B.onlyInBaseline === 1 ? ' baseline case is' : ' baseline cases are') + ' not in this run.'));
+    }
+    if (B.run.env.hash !== D.run.env.hash) {
+      note.classList.add('warn');
+      note.appendChild(document.createTextNode(' The environment hash differs from this run' + "'" + 's, so the two may not be comparable.'));
+    }
+  }
+
+  /* ---------- headline metrics (formatted by the server, see format.ts) ---------- */
+  function renderMetrics() {
+    var box = $('metrics');
+    if (!D.metrics.length) add(box, el('p', 'muted', 'No metrics in scores.json.'));
+    D.metrics.forEach(function (m) {
+      var card = add(box, el('div', 'card' + (m.key === 'score' ? ' primary' : '')));
+      card.setAttribute('data-metric', m.key);
+      add(card, el('div', 'label', m.label));
+      var value = add(card, el('div', 'value'));
+      add(value, el('span', 'num', m.value));
+      if (m.delta) {
+        var badge = add(value, el('span', 'delta ' + m.delta.tone, m.delta.text));
+        badge.title = 'Baseline: ' + m.delta.baseline;
+        badge.setAttribute('aria-label', 'change from baseline ' + m.delta.text + ', baseline ' + m.delta.baseline);
+      }
+      if (m.sub) add(card, el('div', 'sub', m.sub));
+    });
+  }
+
+  /* ---------- breakdown charts ---------- */
+  var CHART_MAX = 30, LABEL_W = 160;
+  function chart(title, groups, noun) {
+    var box = el('figure', 'chart');
+    box.style.margin = '0';
+    add(box, el('h3', null, title));
+    var shown = groups.slice(0, CHART_MAX);
+    var rowH = 26, labelW = LABEL_W, barX = labelW + 10, barW = 250, W = barX + barW + 120, H = shown.length * rowH;
+    var root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img',
+      'aria-label': title + ', ' + shown.length + ' ' + noun + (shown.length === 1 ? '' : 's') });
+    root.style.maxWidth = W + 'px';
+    var anyBase = false;
+    shown.forEach(function (g, k) {
+      var y = k * rowH, score = isNum(g.score) ? Math.max(0, Math.min(1, g.score)) : 0;
+      var grp = add(root, svg('g', {}));
+      var desc = g.name + ': score ' + fmt(g.score, 'fraction') + ', accuracy ' + fmt(g.accuracy, 'fraction') + ', n ' + fmt(g.n, 'count');
+      if (isNum(g.baseScore)) desc += ', baseline score ' + fmt(g.baseScore, 'fraction');
+      add(grp, svg('title', {})).textContent = desc;
+      add(grp, svg('text', { 'class': 'label', x: labelW, y: y + rowH / 2, 'text-anchor': 'end', 'dominant-baseline': 'central' })).textContent = clip(g.name, 48);
+      add(grp, svg('rect', { 'class': 'track', x: barX, y: y + 6, width: barW, height: rowH - 12, rx: 3 }));
+      if (score > 0) add(grp, svg('rect', { 'class': 'bar', x: barX, y: y + 6, width: (score * barW).toFixed(1), height: rowH - 12, rx: 3 }));
+      if (isNum(g.baseScore)) {
+        anyBase = true;
+        var bx = (barX + Math.max(0, Math.min(1, g.baseScore)) * barW).toFixed(1);
+        add(grp, svg('line', { 'class': 'base', x1: bx, x2: bx, y1: y + 2, y2: y + rowH - 2 }));
+      }
+      var val = add(grp, svg('text', { x: barX + barW + 10, y: y + rowH / 2, 'dominant-baseline': 'central' }));
+      val.textContent = fmt(g.score, 'fraction');
+      if (isNum(g.n)) add(grp, svg('text', { 'class': 'val', x: barX + barW + 62, y: y + rowH / 2, 'dominant-baseline': 'central' })).textContent = 'n=' + INT.format(g.n);
+    });
+    box.appendChild(root);
+    if (groups.length > CHART_MAX) {
+      add(box, el('p', 'more', 'Showing the ' + CHART_MAX + ' largest of ' + INT.format(groups.length) + ' ' + noun + 's; the Tag filter lists them all.'));
+    }
+    if (anyBase) {
+      var legend = add(box, el('p', 'legend'));
+      add(legend, el('span', 'legend-tick')).setAttribute('aria-hidden', 'true');
+      legend.appendChild(document.createTextNode('baseline score'));
+    }
+    return box;
+  }
+  /* Shortens labels that do not fit left of the bars; needs layout, so runs once they are shown. */
+  function fitLabels(root, width) {
+    var labels = root.querySelectorAll('text.label');
+    for (var k = 0; k < labels.length; k++) {
+      var t = labels[k], full = t.textContent, n = full.length;
+      if (!t.getComputedTextLength) return;
+      while (n > 1 && t.getComputedTextLength() > width) t.textContent = full.slice(0, --n) + '\u2026';
+    }
+  }
+  function renderCharts() {
+    var box = $('charts');
+    if (D.phases.length) box.appendChild(chart('Score by phase', D.phases, 'phase'));
+    if (D.tags.length) box.appendChild(chart('Score by tag', D.tags, 'tag'));
+    if (!D.phases.length && !D.tags.length) $('breakdown').hidden = true;
+    box.querySelectorAll('svg').forEach(function (root) { fitLabels(root, LABEL_W - 4); });
+  }
+
+  /* ---------- filters ---------- */
+  function option(select, value, label) {
+    var o = add(select, el('option', null, label));
+    o.value = value;
+    return o;
+  }
+  function count(pred) { var n = 0; for (var i = 0; i < C.length; i++) if (pred(C[i])) n++; return n; }
+  function setupFilters() {
+    var st = $('f-status');
+    option(st, '', 'All (' + INT.format(C.length) + ')');
+    ['pass', 'fail', 'error'].forEach(function (s) {
+      option(st, s, s.charAt(0).toUpperCase() + s.slice(1) + ' (' + INT.format(count(function (c) { return c.status === s; })) + ')');
+    });
+
+    var tagCounts = {}, phaseCounts = {}, phases = [];
+    C.forEach(function (c) {
+      c.tags.forEach(function (t) { tagCounts[t] = (tagCounts[t] || 0) + 1; });
+      if (!Object.prototype.hasOwnProperty.call(phaseCounts, c.phase)) { phaseCounts[c.phase] = 0; phases.push(c.phase); }
+      phaseCounts[c.phase]++;
+    });
+    var tg = $('f-tag'), tags = Object.keys(tagCounts).sort(collator.compare);
+    option(tg, '', 'All tags');
+    tags.forEach(function (t) { option(tg, t, clip(t, 60) + ' (' + INT.format(tagCounts[t]) + ')'); });
+    if (!tags.length) $('w-tag').hidden = true;
+
+    var ph = $('f-phase');
+    option(ph, '', 'All phases');
+    phases.forEach(function (p) { option(ph, p, clip(p, 60) + ' (' + INT.format(phaseCounts[p]) + ')'); });
+    if (phases.length < 2) $('w-phase').hidden = true;
+
+    if (hasBase) {
+      $('w-change').hidden = false;
+      var ch = $('f-change');
+      var n = function (k) { return count(function (c) { return c.change === k; }); };
+      var fixed = n('fixed'), regressed = n('regressed'), fresh = n('new');
+      option(ch, '', 'All');
+      option(ch, 'changed', 'Changed (' + INT.format(fixed + regressed) + ')');
+      option(ch, 'fixed', 'Fixed (' + INT.format(fixed) + ')');
+      option(ch, 'regressed', 'Regressed (' + INT.format(regressed) + ')');
+      if (fresh) option(ch, 'new', 'New (' + INT.format(fresh) + ')');
+    }
+
+    function onChange(id, key) {
+      $(id).addEventListener('change', function (e) { S[key] = e.target.value; applyFilters(true); });
+    }
+    onChange('f-status', 'status');
+    onChange('f-tag', 'tag');
+    onChange('f-phase', 'phase');
+    onChange('f-change', 'change');
+    $('f-size').addEventListener('change', function (e) {
+      var first = S.page * S.size;
+      S.size = parseInt(e.target.value, 10) || 100;
+      S.page = Math.floor(first / S.size);
+      render();
+    });
+    $('f-q').addEventListener('input', function (e) {
+      clearTimeout(searchTimer);
+      var value = e.target.value;
+      searchTimer = setTimeout(function () { S.q = value.trim().toLowerCase(); applyFilters(true); }, 150);
+    });
+    document.addEventListener('keydown', function (e) {
+      var t = e.target, typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); $('f-q').focus(); }
+    });
+  }
+
+  function haystack(i) {
+    var h = hay[i];
+    if (h === undefined) {
+      var c = C[i];
+      h = (c.id + '\n' + txt(c.input) + '\n' + (txt(c.response) || '') + '\n' + targetText(c.target) + '\n' + (c.extracted || '')).toLowerCase();
+      hay[i] = h;
+    }
+    return h;
+  }
+  function matches(c, i) {
+    if (S.status && c.status !== S.status) return false;
+    if (S.phase && c.phase !== S.phase) return false;
+    if (S.tag && c.tags.indexOf(S.tag) < 0) return false;
+    if (S.change) {
+      if (S.change === 'changed') { if (c.change !== 'fixed' && c.change !== 'regressed') return false; }
+      else if (c.change !== S.change) return false;
+    }
+    if (S.q && haystack(i).indexOf(S.q) < 0) return false;
+    return true;
+  }
+  function compare(a, b) {
+    var x = C[a], y = C[b], r = 0;
+    if (S.sort === 'id') r = collator.compare(x.id, y.id);
+    else if (S.sort === 'score') r = x.score - y.score;
+    else if (S.sort === 'latency') r = x.latencyMs - y.latencyMs;
+    return r * S.dir || a - b;
+  }
+  function applyFilters(resetPage) {
+    filtered = [];
+    for (var i = 0; i < C.length; i++) if (matches(C[i], i)) filtered.push(i);
+    if (S.sort) filtered.sort(compare);
+    if (resetPage) S.page = 0;
+    render();
+  }
+
+  /* ---------- table ---------- */
+  function setupTable() {
+    var table = $('cases');
+    var cols = [
+      { label: 'Case', cls: 'c-id', sort: 'id', first: 1 },
+      { label: 'Status', cls: 'c-status' },
+      { label: 'Score', cls: 'c-score', sort: 'score', num: true, first: -1 },
+      { label: 'Latency', cls: 'c-lat', sort: 'latency', num: true, first: -1 },
+      { label: 'Tags', cls: 'c-tags' },
+      { label: 'Input', cls: 'c-input' }
+    ];
+    if (hasBase) cols.push({ label: 'vs baseline', cls: 'c-change' });
+    ncols = cols.length;
+    var cg = add(table, el('colgroup'));
+    var tr = add(add(table, el('thead')), el('tr'));
+    cols.forEach(function (c) {
+      add(cg, el('col', c.cls));
+      var th = add(tr, el('th', c.num ? 'num' : ''));
+      th.scope = 'col';
+      if (!c.sort) { th.textContent = c.label; return; }
+      th.setAttribute('aria-sort', 'none');
+      var btn = add(th, el('button', 'sort', c.label));
+      btn.type = 'button';
+      btn.title = 'Sort by ' + c.label.toLowerCase();
+      btn.addEventListener('click', function () {
+        S.dir = S.sort === c.sort ? -S.dir : c.first;
+        S.sort = c.sort;
+        tr.querySelectorAll('th[aria-sort]').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
+        th.setAttribute('aria-sort', S.dir > 0 ? 'ascending' : 'descending');
+        applyFilters(false);
+      });
+    });
+    var tbody = add(table, el('tbody'));
+    tbody.addEventListener('click', function (e) {
+      var row = e.target.closest ? e.target.closest('tr.case') : null;
+      if (!row || !tbody.contains(row)) return;
+      var onButton = e.target.closest('button');
+      var sel = window.getSelection ? String(window.getSelection()) : '';
+      if (!onButton && sel) return; // the reader is selecting text, not opening the case
+      toggle(row);
+    });
+    ['first', 'prev', 'next', 'last'].forEach(function (k) {
+      $('pg-' + k).addEventListener('click', function () {
+        var pages = Math.max(1, Math.ceil(filtered.length / S.size));
+        S.page = k === 'first' ? 0 : k === 'last' ? pages - 1 : k === 'prev' ? S.page - 1 : S.page + 1;
+        render();
+        $('cases').scrollIntoView({ block: 'nearest' });
+      });
+    });
+  }
+
+  function badge(kind) { return el('span', 'badge ' + kind, kind); }
+  function caseRow(i) {
+    var c = C[i], tr = el('tr', 'case'), detailId = 'case-detail-' + i;
+    tr.setAttribute('data-i', String(i));
+    tr.setAttribute('data-status', c.status);
+    var btn = add(add(tr, el('td')), el('button', 'case-toggle', c.id));
+    btn.type = 'button';
+    btn.title = c.id;
+    btn.setAttribute('aria-controls', detailId);
+    add(add(tr, el('td')), badge(c.status));
+    add(tr, el('td', 'num', casePct(c.score)));
+    add(tr, el('td', 'num', fmt(c.latencyMs, 'ms')));
+    var tags = add(tr, el('td'));
+    c.tags.slice(0, 3).forEach(function (t) { add(tags, el('span', 'tag', t)).title = t; });
+    if (c.tags.length > 3) add(tags, el('span', 'muted', '+' + (c.tags.length - 3)));
+    var input = txt(c.input) || '';
+    add(tr, el('td', 'input-cell', clip(input.replace(/\s+/g, ' ').trim(), 200))).title = clip(input, 1000);
+    if (hasBase) {
+      var cell = add(tr, el('td'));
+      if (c.change && c.change !== 'same') add(cell, badge(c.change));
+    }
+    var isOpen = !!opened[i];
+    btn.setAttribute('aria-expanded', String(isOpen));
+    if (isOpen) tr.classList.add('open');
+    return tr;
+  }
+  function toggle(row) {
+    var i = +row.getAttribute('data-i'), btn = row.querySelector('.case-toggle');
+    if (opened[i]) {
+      delete opened[i];
+      var next = row.nextElementSibling;
+      if (next && next.classList.contains('detail')) next.remove();
+      row.classList.remove('open');
+      btn.setAttribute('aria-expanded', 'false');
+    } else {
+      opened[i] = true;
+      row.after(detailRow(i));
+      row.classList.add('open');
+      btn.setAttribute('aria-expanded', 'true');
+    }
+  }
+
+  function render() {
+    var tbody = $('cases').tBodies[0], total = filtered.length;
+    var pages = Math.max(1, Math.ceil(total / S.size));
+    S.page = Math.max(0, Math.min(S.page, pages - 1));
+    var start = S.page * S.size, end = Math.min(total, start + S.size);
+    var frag = document.createDocumentFragment();
+    for (var k = start; k < end; k++) {
+      var i = filtered[k];
+      frag.appendChild(caseRow(i));
+      if (opened[i]) frag.appendChild(detailRow(i));
+    }
+    if (!total) {
+      var td = add(add(frag, el('tr', 'empty')), el('td', null, 'No cases match these filters.'));
+      td.colSpan = ncols;
+    }
+    tbody.textContent = '';
+    tbody.appendChild(frag);
+    var summary = total
+      ? 'Showing ' + INT.format(start + 1) + NDASH + INT.format(end) + ' of ' + INT.format(total) + (total === C.length ? ' cases' : ' matching cases (' + INT.format(C.length) + ' in total)')
+      : 'No matching cases (' + INT.format(C.length) + ' in total).';
+    $('summary').textContent = summary;
+    $('pg-info').textContent = 'Page ' + INT.format(S.page + 1) + ' of ' + INT.format(pages);
+    $('pg-first').disabled = $('pg-prev').disabled = S.page === 0;
+    $('pg-next').disabled = $('pg-last').disabled = S.page >= pages - 1;
+  }
+
+  /* ---------- case details, built on demand ---------- */
+  function kv(dl, label, value) {
+    if (value === undefined || value === null || value === '') return;
+    var d = add(dl, el('div'));
+    add(d, el('dt', null, label));
+    add(d, el('dd', null, value));
+  }
+  function textBlock(parent, title, text, field, empty) {
+    var b = add(parent, el('div', 'block'));
+    var h = add(b, el('h3', null, title));
+    var pre = add(b, el('pre', text === null || text === '' ? 'none' : ''));
+    pre.textContent = text === null ? empty : text === '' ? '(empty)' : text;
+    pre.setAttribute('data-field', field);
+    return h;
+  }
+  function responseHeading(h, status, score) {
+    h.appendChild(document.createTextNode(' '));
+    add(h, badge(status));
+    h.appendChild(document.createTextNode(' ' + casePct(score)));
+  }
+  function detailRow(i) {
+    var c = C[i], tr = el('tr', 'detail');
+    tr.id = 'case-detail-' + i;
+    var td = add(tr, el('td'));
+    td.colSpan = ncols;
+    var body = add(td, el('div', 'detail-body'));
+
+    var dl = add(body, el('dl', 'kv'));
+    kv(dl, 'Case', c.id);
+    kv(dl, 'Phase', c.phase);
+    kv(dl, 'Index', String(c.index));
+    kv(dl, 'Source', c.source);
+    kv(dl, 'Attempts', String(c.attempts));
+    kv(dl, 'Latency', fmt(c.latencyMs, 'ms'));
+    if (c.finishReason) kv(dl, 'Finish', c.finishReason);
+    if (c.usage) kv(dl, 'Tokens', INT.format(c.usage.promptTokens) + ' in' + DOT + INT.format(c.usage.completionTokens) + ' out');
+    if (isNum(c.costUsd)) kv(dl, 'Cost', fmt(c.costUsd, 'usd'));
+    if (c.tags.length) kv(dl, 'Tags', c.tags.join(', '));
+
+    if (c.error) {
+      var eb = add(body, el('div', 'errbox'));
+      eb.setAttribute('data-field', 'error');
+      add(eb, el('b', null, c.error.type));
+      eb.appendChild(document.createTextNode(': ' + c.error.message + (isNum(c.error.status) ? ' (HTTP ' + c.error.status + ')' : '')));
+    }
+
+    var prompt = add(body, el('div', 'block'));
+    if (c.messages && c.messages.length) {
+      add(prompt, el('h3', null, 'Prompt messages'));
+      var msgs = add(prompt, el('div', 'msgs'));
+      c.messages.forEach(function (m) {
+        var box = add(msgs, el('div', 'msg'));
+        add(box, el('div', 'role', m[0]));
+        add(box, el('pre', null, T[m[1]])).setAttribute('data-field', 'message');
+      });
+    } else if (c.prompt !== undefined) {
+      textBlock(body, 'Prompt', txt(c.prompt), 'prompt', '');
+    } else {
+      textBlock(body, 'Input', txt(c.input), 'input', '');
+    }
+    if (!prompt.childNodes.length) prompt.remove();
+
+    var pair = add(body, el('div', 'pair'));
+    if (c.base) {
+      responseHeading(textBlock(pair, 'Response, this run', txt(c.response), 'response', '(no response)'), c.status, c.score);
+      responseHeading(textBlock(pair, 'Response, baseline', txt(c.base.response), 'base-response', '(no response)'), c.base.status, c.base.score);
+    } else {
+      textBlock(pair, 'Response', txt(c.response), 'response', '(no response)');
+    }
+
+    var answers = add(body, el('div', 'pair'));
+    textBlock(answers, c.base ? 'Extracted answer, this run' : 'Extracted answer', c.extracted, 'extracted', '(none found)');
+    if (c.base) textBlock(answers, 'Extracted answer, baseline', c.base.extracted, 'base-extracted', '(none found)');
+    if (Array.isArray(c.target) && c.target.length > 1) {
+      var tb = add(answers, el('div', 'block'));
+      add(tb, el('h3', null, 'Target (any of)'));
+      var ol = add(tb, el('ol', 'targets'));
+      ol.setAttribute('data-field', 'target');
+      c.target.forEach(function (t) { add(ol, el('li', 'mono', t)); });
+    } else {
+      textBlock(answers, 'Target', Array.isArray(c.target) ? (c.target[0] || '') : c.target, 'target', '');
+    }
+
+    if (c.choices && c.choices.length) {
+      var cb = add(body, el('div', 'block'));
+      add(cb, el('h3', null, 'Choices'));
+      var cl = add(cb, el('ol', 'targets'));
+      c.choices.forEach(function (t) { add(cl, el('li', null, t)); });
+    }
+
+    if (c.scores.length) {
+      var sb = add(body, el('div', 'block'));
+      add(sb, el('h3', null, 'Scorers'));
+      var table = add(sb, el('table', 'scorers'));
+      var head = add(add(table, el('thead')), el('tr'));
+      var labels = ['Scorer', 'Value', 'Result', 'Extracted', 'Reason'];
+      if (c.base) labels.push('Baseline');
+      labels.forEach(function (l) { add(head, el('th', null, l)).scope = 'col'; });
+      var tbody = add(table, el('tbody'));
+      c.scores.forEach(function (s) {
+        var row = add(tbody, el('tr'));
+        row.setAttribute('data-scorer', s.name);
+        add(row, el('td', 'mono', s.name));
+        add(row, el('td', null, casePct(s.value)));
+        add(add(row, el('td')), badge(s.passed ? 'pass' : 'fail'));
+        add(row, el('td', 'mono', s.extracted === null ? DASH : s.extracted));
+        add(row, el('td', 'reason', s.reason));
+        if (c.base) {
+          var cell = add(row, el('td'));
+          var bs = c.base.scores.filter(function (x) { return x.name === s.name; })[0];
+          if (bs) {
+            add(cell, badge(bs.passed ? 'pass' : 'fail'));
+            cell.appendChild(document.createTextNode(' ' + casePct(bs.value)));
+            add(cell, el('div', 'muted', bs.reason));
+          } else {
+            cell.textContent = DASH;
+          }
+        }
+      });
+    }
+
+    if (c.metadata) {
+      var mb = add(body, el('div', 'block'));
+      add(mb, el('h3', null, 'Metadata'));
+      add(mb, el('pre', null, JSON.stringify(c.metadata, null, 2)));
+    }
+    return tr;
+  }
+
+  /* ---------- start ---------- */
+  try {
+    D = JSON.parse($('report-data').textContent);
+    T = D.texts; C = D.cases; B = D.baseline; hasBase = !!B;
+    renderHeader();
+    renderMetrics();
+    renderCharts();
+    setupFilters();
+    setupTable();
+    applyFilters(true);
+    document.documentElement.setAttribute('data-ready', 'true');
+  } catch (err) {
+    var box = $('fatal');
+    box.hidden = false;
+    box.textContent = 'This report could not be displayed: ' + (err && err.message ? err.message : String(err));
+    throw err;
+  }
+})();
+`;
+
+;// CONCATENATED MODULE: ./src/report/html.ts
+/**
+ * `report.html`: one self-contained page for a run (and optionally its baseline). Inline CSS and
+ * script, the data embedded once as JSON, and a Content-Security-Policy that allows no network
+ * access at all, so it opens the same from file://, an artifact download or a static host.
+ *
+ * Model and dataset text is untrusted. It only ever travels inside the JSON block, escaped so it
+ * cannot end that block, and the page's script inserts it with `textContent`. The static markup
+ * below contains no run data at all.
+ */
+
+
+
+
+/** Renders the report page. Pure: the same input gives the same string. */
+function renderReport(input) {
+    const data = jsonForScript(buildPayload(input));
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(REPORT_SCRIPT)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="benchgen-eval">
+<title>BenchGen Eval report</title>
+<link rel="icon" href="data:,">
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+${BODY}
+<script type="application/json" id="report-data">${data}</script>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
 }
-// Helper function to create base64url regex with exact length (no padding)
-function fixedBase64url(length) {
-    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
+/**
+ * Serialises a value for a `<script type="application/json">` block. `<`, `>` and `&` become
+ * \u escapes, so no `</script>` or `<!--` can appear and end or bend the block; U+2028/U+2029
+ * are escaped too so the text stays valid wherever it is pasted. JSON.parse reads it back as is.
+ */
+function jsonForScript(value) {
+    return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
-const md5_hex = /^[0-9a-fA-F]{32}$/;
-const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
-const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
-// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
-const sha1_hex = /^[0-9a-fA-F]{40}$/;
-const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
-const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
-// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
-const sha256_hex = /^[0-9a-fA-F]{64}$/;
-const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
-const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
-// SHA384 (48 bytes): base64 = 64 chars total (no padding)
-const sha384_hex = /^[0-9a-fA-F]{96}$/;
-const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
-const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
-// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
-const sha512_hex = /^[0-9a-fA-F]{128}$/;
-const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
-const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
+/**
+ * No fetches, frames, fonts or remote images; styles and the page's own script inline. The script
+ * is also pinned by its sha256: browsers that understand hashes then ignore 'unsafe-inline', so
+ * even an injected inline script would not run. 'unsafe-inline' stays for older browsers.
+ */
+/**
+ * The pages' Content-Security-Policy: no network of any kind, and only the page's own script (by
+ * its hash; 'unsafe-inline' is the fallback for browsers without hash support).
+ */
+function contentSecurityPolicy(script) {
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(script, 'utf8').digest('base64');
+    return [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        `script-src 'unsafe-inline' 'sha256-${hash}'`,
+        'img-src data:',
+        "base-uri 'none'",
+        "form-action 'none'"
+    ].join('; ');
+}
+/** The page skeleton; the script fills it from the data block. */
+const BODY = `<main>
+<header>
+<h1 id="run-title">BenchGen Eval report</h1>
+<p class="run-model" id="run-model"></p>
+<ul class="meta" id="run-meta"></ul>
+<p class="baseline-note" id="baseline-note" hidden></p>
+<p class="errbox" id="fatal" role="alert" hidden></p>
+<noscript><p class="noscript">This report needs JavaScript to show its data. The same data is in results.jsonl and scores.json.</p></noscript>
+</header>
+<section aria-labelledby="h-metrics">
+<h2 id="h-metrics">Scores</h2>
+<div class="cards" id="metrics"></div>
+</section>
+<section aria-labelledby="h-breakdown" id="breakdown">
+<h2 id="h-breakdown">Breakdown</h2>
+<div class="charts" id="charts"></div>
+</section>
+<section aria-labelledby="h-cases">
+<h2 id="h-cases">Cases</h2>
+<div class="toolbar" role="search" aria-label="Filter cases">
+<label class="field grow" for="f-q">Search input, response and target<input type="search" id="f-q" placeholder="Search (press /)" autocomplete="off" spellcheck="false"></label>
+<label class="field" for="f-status">Status<select id="f-status"></select></label>
+<label class="field" for="f-tag" id="w-tag">Tag<select id="f-tag"></select></label>
+<label class="field" for="f-phase" id="w-phase">Phase<select id="f-phase"></select></label>
+<label class="field" for="f-change" id="w-change" hidden>Change vs baseline<select id="f-change"></select></label>
+<label class="field" for="f-size">Rows per page<select id="f-size"><option>50</option><option selected>100</option><option>250</option><option>500</option></select></label>
+</div>
+<p class="summary" id="summary" aria-live="polite"></p>
+<div class="table-wrap"><table class="cases" id="cases"><caption class="sr-only">Cases; activate a case id to show its details</caption></table></div>
+<nav class="pager" aria-label="Pages">
+<button type="button" class="pg" id="pg-first" aria-label="First page">&laquo;</button>
+<button type="button" class="pg" id="pg-prev">&lsaquo; Previous</button>
+<span id="pg-info"></span>
+<button type="button" class="pg" id="pg-next">Next &rsaquo;</button>
+<button type="button" class="pg" id="pg-last" aria-label="Last page">&raquo;</button>
+</nav>
+</section>
+<footer>Generated by benchgen-eval. This page works offline and loads nothing from the network.</footer>
+</main>`;
+
+;// CONCATENATED MODULE: ./src/report/junit.ts
+/**
+ * `junit.xml`: one run as JUnit XML, so CI test viewers (GitHub test reporters, GitLab, Jenkins)
+ * list every case. One `<testsuite>` per phase, one `<testcase>` per case.
+ *
+ * Case text is untrusted and may hold anything, including characters XML 1.0 forbids (NUL,
+ * escape sequences from terminals, lone surrogates); a single one makes the whole file
+ * unparseable, so every string goes through `xmlText` / `xmlAttr`.
+ */
+
+/**
+ * Characters XML 1.0 does not allow anywhere, even escaped: C0 controls other than tab, line
+ * feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+ */
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/**
+ * Replace characters XML cannot hold with a visible `\uXXXX` so a reader still sees that
+ * something was there (and what), instead of silently losing it.
+ */
+function stripInvalidXml(text) {
+    return text.replace(INVALID_XML, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+/** Escape text for element content. */
+function xmlText(text) {
+    return stripInvalidXml(text).replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'));
+}
+/**
+ * Escape text for a double-quoted attribute. Tab, line feed and carriage return are written as
+ * character references because a parser would otherwise normalise them to spaces.
+ */
+function xmlAttr(text) {
+    return stripInvalidXml(text).replace(/[&<>"'\t\n\r]/g, (ch) => ATTR_ENTITIES[ch] ?? ch);
+}
+const ATTR_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+    '\t': '&#9;',
+    '\n': '&#10;',
+    '\r': '&#13;'
+};
+/**
+ * Render a run as JUnit XML: `<testsuites>` with one `<testsuite>` per phase (in the order phases
+ * first appear), one `<testcase>` per case (classname `<environment>.<phase>`, name the case id,
+ * time in seconds), `<failure>` for a failed case with expected, got and the scorers' reasons,
+ * `<error>` for a case that errored, and `<properties>` with the environment hash and the model.
+ */
+function toJUnit(info, records, options = {}) {
+    const limits = { field: options.maxFieldChars ?? 10_000, message: options.maxMessageChars ?? 500 };
+    const phases = groupByPhase(records);
+    const totals = countStatuses(records);
+    const lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="${xmlAttr(`benchgen-eval ${info.environment.name}@${info.environment.version}`)}" tests="${records.length}" failures="${totals.fail}" errors="${totals.error}" time="${seconds(sumLatency(records))}">`
+    ];
+    for (const [phase, cases] of phases)
+        lines.push(...suite(info, phase, cases, limits));
+    lines.push('</testsuites>');
+    return lines.join('\n') + '\n';
+}
+function suite(info, phase, cases, limits) {
+    const counts = countStatuses(cases);
+    const classname = `${info.environment.name}.${phase}`;
+    const attrs = [
+        `name="${xmlAttr(classname)}"`,
+        `tests="${cases.length}"`,
+        `failures="${counts.fail}"`,
+        `errors="${counts.error}"`,
+        'skipped="0"',
+        `time="${seconds(sumLatency(cases))}"`,
+        `timestamp="${xmlAttr(info.startedAt)}"`
+    ];
+    const lines = [`  <testsuite ${attrs.join(' ')}>`, '    <properties>'];
+    for (const [name, value] of properties(info, phase)) {
+        lines.push(`      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`);
+    }
+    lines.push('    </properties>');
+    for (const record of cases)
+        lines.push(...testcase(classname, record, limits));
+    lines.push('  </testsuite>');
+    return lines;
+}
+function properties(info, phase) {
+    const props = [
+        ['environment.name', info.environment.name],
+        ['environment.version', info.environment.version],
+        ['environment.hash', info.environment.hash],
+        ['model.key', info.model.key],
+        ['model.name', info.model.name],
+        ['phase', phase],
+        ['tool.version', info.tool.version]
+    ];
+    if (info.git.sha)
+        props.push(['git.sha', info.git.sha]);
+    if (info.git.ref)
+        props.push(['git.ref', info.git.ref]);
+    return props;
+}
+function testcase(classname, record, limits) {
+    const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(record.id)}" time="${seconds(record.latencyMs)}"`;
+    if (record.status === 'pass')
+        return [`${open}/>`];
+    const element = record.status === 'error' ? errorElement(record, limits) : failureElement(record, limits);
+    return [`${open}>`, `      ${element}`, '    </testcase>'];
+}
+function failureElement(record, limits) {
+    const expected = targetText(record.target);
+    const got = record.extracted ?? record.response ?? '(no response)';
+    const message = clip(`expected ${quote(expected)}, got ${quote(got)}`, limits.message);
+    const body = [
+        `expected: ${clip(expected, limits.field)}`,
+        `got: ${clip(record.response ?? '(no response)', limits.field)}`,
+        ...(record.extracted !== null ? [`extracted: ${clip(record.extracted, limits.field)}`] : []),
+        ...reasons(record, limits)
+    ].join('\n');
+    return `<failure message="${xmlAttr(message)}" type="fail">${xmlText(body)}</failure>`;
+}
+function errorElement(record, limits) {
+    const type = record.error?.type ?? 'error';
+    const message = clip(record.error?.message ?? 'the case errored', limits.message);
+    const body = [
+        `${type}: ${clip(record.error?.message ?? 'the case errored', limits.field)}`,
+        ...(record.error?.status !== undefined ? [`status: ${record.error.status}`] : []),
+        `attempts: ${record.attempts}`
+    ].join('\n');
+    return `<error message="${xmlAttr(message)}" type="${xmlAttr(type)}">${xmlText(body)}</error>`;
+}
+function reasons(record, limits) {
+    return Object.entries(record.scores).map(([name, score]) => `reason (${name}): ${clip(score.reason, limits.field)}`);
+}
+function groupByPhase(records) {
+    const phases = new Map();
+    for (const record of records) {
+        const list = phases.get(record.phase) ?? [];
+        list.push(record);
+        phases.set(record.phase, list);
+    }
+    // Records arrive in completion order under concurrency; viewers read better in case order.
+    for (const list of phases.values())
+        list.sort((a, b) => a.index - b.index);
+    return phases;
+}
+function countStatuses(records) {
+    let fail = 0;
+    let error = 0;
+    for (const record of records) {
+        if (record.status === 'fail')
+            fail++;
+        else if (record.status === 'error')
+            error++;
+    }
+    return { fail, error };
+}
+const sumLatency = (records) => records.reduce((sum, r) => sum + r.latencyMs, 0);
+/** JUnit times are seconds with a decimal point; never NaN, which some parsers reject. */
+function seconds(ms) {
+    return Number.isFinite(ms) && ms > 0 ? (ms / 1000).toFixed(3) : '0.000';
+}
+function targetText(target) {
+    return Array.isArray(target) ? target.join(' | ') : target;
+}
+function quote(text) {
+    return JSON.stringify(text);
+}
+function clip(text, max) {
+    const cut = truncateText(text, max);
+    return cut.omitted > 0 ? `${cut.text}${truncationMarker(cut.omitted)}` : text;
+}
+
+;// CONCATENATED MODULE: ./src/run/json-file.ts
+/** Small file helpers: atomic JSON writes (a kill never leaves half a run.json) and JSONL. */
+
+/** Write JSON through a temporary file and a rename, so readers see the old or the new file. */
+async function writeJsonAtomic(path, value) {
+    const temp = `${path}.${process.pid}.tmp`;
+    await (0,promises_.writeFile)(temp, `${JSON.stringify(value, null, 2)}\n`);
+    await (0,promises_.rename)(temp, path);
+}
+async function writeJsonl(path, rows) {
+    let text = '';
+    for (const row of rows)
+        text += `${JSON.stringify(row)}\n`;
+    const temp = `${path}.${process.pid}.tmp`;
+    await (0,promises_.writeFile)(temp, text);
+    await (0,promises_.rename)(temp, path);
+}
+
+;// CONCATENATED MODULE: ./src/run/artifacts.ts
+
+function toPredictions(records) {
+    return records.map((record) => ({ id: record.id, phase: record.phase, response: record.response, error: record.error?.message ?? null }));
+}
+/**
+ * The failing cases as training examples: the prompt that was sent, then the reference answer
+ * as the assistant turn. Errors are left out (the model never answered), and so are held-out
+ * phases unless asked for, so an evaluation set does not leak into training by default.
+ */
+function toFineTuneRows(records, options = {}) {
+    const rows = [];
+    for (const record of records) {
+        if (record.status !== 'fail')
+            continue;
+        if (!options.includeHeldOut && options.heldOutPhases?.has(record.phase))
+            continue;
+        const prompt = record.messages ?? [{ role: 'user', content: record.prompt ?? record.input }];
+        const answer = Array.isArray(record.target) ? (record.target[0] ?? '') : record.target;
+        rows.push({ messages: [...prompt, { role: 'assistant', content: answer }] });
+    }
+    return rows;
+}
+/** Sorted keys, so two scores.json files diff cleanly. */
+function sortScores(scores) {
+    return Object.fromEntries(Object.entries(scores).sort(([a], [b]) => a.localeCompare(b)));
+}
+/** Records in report order: by phase, then dataset position. */
+function orderRecords(records) {
+    return [...records].sort((a, b) => (a.phase === b.phase ? a.index - b.index : a.phase.localeCompare(b.phase)));
+}
+async function writePredictions(path, records) {
+    await writeJsonl(path, toPredictions(records));
+}
+async function writeFailures(path, rows) {
+    await writeJsonl(path, rows);
+}
+async function writeScores(path, scores) {
+    await writeJsonAtomic(path, sortScores(scores));
+}
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -86465,7 +86713,7 @@ const util_allowsEval = /* @__PURE__*/ cached(() => {
         return false;
     }
 });
-function util_isPlainObject(o) {
+function isPlainObject(o) {
     if (util_isObject(o) === false)
         return false;
     // modified constructor
@@ -86485,7 +86733,7 @@ function util_isPlainObject(o) {
     return true;
 }
 function shallowClone(o) {
-    if (util_isPlainObject(o))
+    if (isPlainObject(o))
         return { ...o };
     if (Array.isArray(o))
         return [...o];
@@ -86679,7 +86927,7 @@ function omit(schema, mask) {
     return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
-    if (!util_isPlainObject(shape)) {
+    if (!isPlainObject(shape)) {
         throw new Error("Invalid input to extend: expected a plain object");
     }
     const checks = schema._zod.def.checks;
@@ -86703,7 +86951,7 @@ function extended(schema, shape) {
     return newShape;
 }
 function safeExtend(schema, shape) {
-    if (!util_isPlainObject(shape)) {
+    if (!isPlainObject(shape)) {
         throw new Error("Invalid input to safeExtend: expected a plain object");
     }
     return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
@@ -87246,6 +87494,477 @@ function config(newConfig) {
         Object.assign(globalConfig, newConfig);
     return globalConfig;
 }
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
+
+class $ZodCyclicError extends Error {
+    constructor() {
+        super(`Cannot parse a reference cycle that closes through a transform`);
+        this.name = "ZodCyclicError";
+    }
+}
+/** Keyed off the context object every schema in one parse call already shares. */
+const STATE = "~memo";
+const NO_ISSUES = [];
+// a value a cycle can close through
+function isRef(value) {
+    return value !== null && typeof value === "object";
+}
+// Receivers prefix paths in place, so the cache and every hand-out need their own copies.
+function cloneIssues(issues) {
+    return issues.map((iss) => (iss.path ? { ...iss, path: iss.path.slice() } : { ...iss }));
+}
+const recursive = /*@__PURE__*/ new WeakMap();
+/** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
+const NONE = 0;
+const ASSUMED = 1;
+const PROVEN = 2;
+/** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
+function isRecursive(inst, stack, resolve) {
+    const cached = recursive.get(inst);
+    if (cached !== undefined)
+        return cached ? PROVEN : NONE;
+    // Relative to the walk in progress, so not cached.
+    if (stack.has(inst))
+        return PROVEN;
+    stack.add(inst);
+    let result = NONE;
+    const check = (child) => {
+        if (result !== PROVEN && child?._zod) {
+            const answer = isRecursive(child, stack, resolve);
+            if (answer > result)
+                result = answer;
+        }
+    };
+    // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
+    const shape = (sh, spread) => {
+        let answer = NONE;
+        for (const key of Reflect.ownKeys(sh)) {
+            const desc = Object.getOwnPropertyDescriptor(sh, key);
+            // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
+            if (spread && !desc.enumerable)
+                continue;
+            // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
+            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+            if (child > answer)
+                answer = child;
+        }
+        return answer;
+    };
+    const merge = (answer) => {
+        if (answer > result)
+            result = answer;
+    };
+    const def = inst._zod.def;
+    const kind = def.type;
+    switch (kind) {
+        case "object": {
+            const raw = rawShape(def);
+            // a def with no raw shape answers `shape` from an accessor of its own, and running that can mint a whole fresh subtree
+            merge(raw ? shape(raw, true) : ASSUMED);
+            check(def.catchall);
+            break;
+        }
+        case "array":
+            check(def.element);
+            break;
+        case "tuple":
+            for (const el of def.items)
+                check(el);
+            check(def.rest);
+            break;
+        case "record":
+        case "map":
+            check(def.keyType);
+            check(def.valueType);
+            break;
+        case "set":
+            check(def.valueType);
+            break;
+        case "union":
+            for (const el of def.options)
+                check(el);
+            break;
+        case "intersection":
+            check(def.left);
+            check(def.right);
+            break;
+        case "optional":
+        case "nullable":
+        case "default":
+        case "prefault":
+        case "catch":
+        case "readonly":
+        case "nonoptional":
+        case "promise":
+        case "success":
+            check(def.innerType);
+            break;
+        case "pipe":
+            check(def.in);
+            check(def.out);
+            break;
+        case "function":
+            check(def.input);
+            check(def.output);
+            break;
+        // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
+        case "lazy": {
+            const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : undefined);
+            // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
+            merge(inner ? isRecursive(inner, stack, false) : ASSUMED);
+            break;
+        }
+        // a leaf by choice: `parts` are regex fragments, not data positions
+        case "template_literal":
+        // leaves
+        case "string":
+        case "number":
+        case "int":
+        case "boolean":
+        case "bigint":
+        case "symbol":
+        case "undefined":
+        case "null":
+        case "void":
+        case "never":
+        case "any":
+        case "unknown":
+        case "date":
+        case "nan":
+        case "enum":
+        case "literal":
+        case "file":
+        case "transform":
+        case "custom":
+            break;
+        default: {
+            // a new built-in kind becomes a compile error here
+            kind;
+            // a user-defined kind can still hold children, and only its author knows where, so fall back to scanning the def — skipping accessors, since reading one can run user code
+            for (const key in def) {
+                const desc = Object.getOwnPropertyDescriptor(def, key);
+                if (!desc || desc.get)
+                    continue;
+                const value = desc.value;
+                if (!value || typeof value !== "object")
+                    continue;
+                if (value._zod)
+                    check(value);
+                else if (Array.isArray(value))
+                    for (const el of value)
+                        check(el);
+            }
+        }
+    }
+    stack.delete(inst);
+    return settle(inst, result);
+}
+/** An assumed answer must not outlive the resolution that settles it, so only a certain one is cached. */
+function settle(inst, answer) {
+    if (answer !== ASSUMED)
+        recursive.set(inst, answer === PROVEN);
+    return answer;
+}
+/**
+ * Whether one parse can re-enter this schema, i.e. its subtree contains a cycle.
+ * Exported for `z.compile`, which refuses to compile such a schema: cycle
+ * breaking is driven from here off state keyed on the parse context, and a
+ * generated fast path has no context to key on.
+ */
+function isRecursiveSchema(inst) {
+    // z.compile never parses, so nothing would ever resolve a lazy for it; it runs once and already treats a throw here as recursive
+    return isRecursive(inst, new Set(), true) !== NONE;
+}
+function bucketFor(state, inst) {
+    let bucket = state.buckets.get(inst);
+    if (!bucket) {
+        bucket = new WeakMap();
+        state.buckets.set(inst, bucket);
+    }
+    return bucket;
+}
+// Set immediately before delegating to core and cleared immediately after, so `alloc` registers only for a visit this module is driving.
+let handoff;
+// Allocated but unfinished entries. `alloc` and the matching pop both happen in the synchronous part of a parse, so they nest even when children are async, and one stack serves every schema.
+const memoizer_open = [];
+const memo = {
+    alloc(_inst, payload, empty) {
+        const bucket = handoff;
+        if (!bucket)
+            return empty;
+        handoff = undefined;
+        const entry = { value: empty, issues: null };
+        bucket.set(payload.value, entry);
+        memoizer_open.push(entry);
+        return empty;
+    },
+    guard(inst) {
+        var _a;
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                // The value is a placeholder a back-edge is still waiting on, so the cycle closes through this transform. Its output can't exist in time to bind.
+                if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
+                    throw new $ZodCyclicError();
+                return base(payload, ctx);
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+    attach(inst) {
+        var _a;
+        let isRecursiveInst;
+        let rechecked = false;
+        // a recursive schema is re-entered many times per parse and its bucket never changes
+        let lastCtx;
+        let lastBucket;
+        // Wraps `parse` in a deferred so it sees the container's final parse. Core's own deferred copies `parse` into `run` when there are no checks, and it ran first, so `run` is patched to match; with checks, `run` reads `parse` dynamically.
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                if (isRecursiveInst === undefined) {
+                    const walked = isRecursive(inst, new Set(), false);
+                    if (walked === NONE) {
+                        // Nothing here can ever fire, so take it back out.
+                        inst._zod.parse = base;
+                        if (inst._zod.run === wrapped)
+                            inst._zod.run = base;
+                        return base(payload, ctx);
+                    }
+                    // this parse resolves the deferred edges on its own path, so ask once more before latching
+                    if (walked === PROVEN || rechecked)
+                        isRecursiveInst = true;
+                    else
+                        rechecked = true;
+                }
+                const input = payload.value;
+                if (!isRef(input))
+                    return base(payload, ctx);
+                let state = ctx[STATE];
+                if (!state) {
+                    state = { buckets: new WeakMap(), backEdges: undefined };
+                    ctx[STATE] = state;
+                }
+                let bucket;
+                if (lastCtx === ctx) {
+                    bucket = lastBucket;
+                }
+                else {
+                    bucket = bucketFor(state, inst);
+                    lastCtx = ctx;
+                    lastBucket = bucket;
+                }
+                const hit = bucket.get(input);
+                if (hit) {
+                    payload.value = hit.value;
+                    if (hit.issues) {
+                        if (hit.issues.length)
+                            payload.issues.push(...cloneIssues(hit.issues));
+                    }
+                    else {
+                        // Still being parsed: its own checks cover it, so skip them here.
+                        payload.memo = true;
+                        state.backEdges ?? (state.backEdges = new WeakSet());
+                        state.backEdges.add(hit.value);
+                    }
+                    return payload;
+                }
+                handoff = bucket;
+                const depth = memoizer_open.length;
+                const result = base(payload, ctx);
+                handoff = undefined;
+                // A container that rejected its input outright allocated nothing.
+                const entry = memoizer_open.length > depth ? memoizer_open.pop() : undefined;
+                // Both paths written out so the sync one allocates no closure. It runs once per node, and capturing here cost more than everything else combined.
+                if (result instanceof Promise) {
+                    return result.then((r) => {
+                        if (entry)
+                            entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
+                        return r;
+                    });
+                }
+                if (entry)
+                    entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
+                return result;
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+};
+/** The memoizer that gives containers cycle support. `zod` installs it by default; `zod/mini` opts in with `config({ memoizer: memoizer() })`. */
+function memoizer() {
+    return memo;
+}
+/** Whether this value is a node a back-edge resolved to before it finished. */
+function isBackEdge(ctx, value) {
+    const backEdges = ctx[STATE]?.backEdges;
+    return backEdges !== undefined && isRef(value) && backEdges.has(value);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
+
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const cuid = /^[cC][0-9a-z]{6,}$/;
+const cuid2 = /^[0-9a-z]+$/;
+const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
+const xid = /^[0-9a-vA-V]{20}$/;
+const ksuid = /^[A-Za-z0-9]{27}$/;
+const nanoid = /^[a-zA-Z0-9_-]{21}$/;
+function nanoidOfLength(length) {
+    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
+}
+/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
+const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
+const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
+/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
+const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/** Returns a regex for validating an RFC 9562/4122 UUID.
+ *
+ * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
+const uuid = (version) => {
+    if (!version)
+        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+};
+const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
+const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
+const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
+/** Practical email validation */
+const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
+const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+/** The classic emailregex.com regex for RFC 5322-compliant emails */
+const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
+/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
+const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
+const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
+const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
+// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
+const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
+function emoji() {
+    return new RegExp(_emoji, "u");
+}
+const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
+const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
+const mac = (delimiter) => {
+    const escapedDelim = util.escapeRegex(delimiter ?? ":");
+    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
+};
+const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
+const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
+// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
+const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
+// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
+// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
+const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+const regexes_domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
+const httpProtocol = /^https?$/;
+// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
+const e164 = /^\+[1-9]\d{6,14}$/;
+// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
+const creditCard = /^\d(?:[ -]?\d){11,18}$/;
+// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
+const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
+// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
+const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
+const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
+/** Anchors a pattern source. The interpolation lives here rather than at the call site because
+ * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
+ * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
+function regexes_anchor(source) {
+    return new RegExp(`^${source}$`);
+}
+const date = /*@__PURE__*/ regexes_anchor(dateSource);
+function timeSource(args) {
+    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
+    const regex = typeof args.precision === "number"
+        ? args.precision === -1
+            ? `${hhmm}`
+            : args.precision === 0
+                ? `${hhmm}:[0-5]\\d`
+                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
+        : args.seconds
+            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
+            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+    return regex;
+}
+function time(args) {
+    return new RegExp(`^${timeSource(args)}$`);
+}
+// Adapted from https://stackoverflow.com/a/3143231
+function datetime(args) {
+    const opts = ["Z"];
+    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
+    if (args.offset)
+        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
+    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
+    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
+    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
+    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
+}
+// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
+const anyString = /^[\s\S]{0,}$/;
+const string = (params) => {
+    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+    return new RegExp(`^${regex}$`);
+};
+const bigint = /^-?\d+n?$/;
+const integer = /^-?\d+$/;
+const number = /^-?\d+(?:\.\d+)?$/;
+const regexes_boolean = /^(?:true|false)$/i;
+const _null = /^null$/i;
+
+const _undefined = /^undefined$/i;
+
+// regex for string with no uppercase letters
+const lowercase = /^[^A-Z]*$/;
+// regex for string with no lowercase letters
+const uppercase = /^[^a-z]*$/;
+// regex for hexadecimal strings (any length)
+const hex = /^[0-9a-fA-F]*$/;
+// Hash regexes for different algorithms and encodings
+// Helper function to create base64 regex with exact length and padding
+function fixedBase64(bodyLength, padding) {
+    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
+}
+// Helper function to create base64url regex with exact length (no padding)
+function fixedBase64url(length) {
+    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
+}
+// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
+const md5_hex = /^[0-9a-fA-F]{32}$/;
+const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
+const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
+// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
+const sha1_hex = /^[0-9a-fA-F]{40}$/;
+const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
+const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
+// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
+const sha256_hex = /^[0-9a-fA-F]{64}$/;
+const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
+const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
+// SHA384 (48 bytes): base64 = 64 chars total (no padding)
+const sha384_hex = /^[0-9a-fA-F]{96}$/;
+const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
+const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
+// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
+const sha512_hex = /^[0-9a-fA-F]{128}$/;
+const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
+const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
 // import { $ZodType } from "./schemas.js";
@@ -89297,7 +90016,7 @@ function mergeValues(a, b) {
     if (a instanceof Date && b instanceof Date && +a === +b) {
         return { valid: true, data: a };
     }
-    if (util_isPlainObject(a) && util_isPlainObject(b)) {
+    if (isPlainObject(a) && isPlainObject(b)) {
         const bKeys = Object.keys(b);
         const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
         const newObj = { ...a, ...b };
@@ -89537,7 +90256,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util_isPlainObject(input)) {
+        if (!isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -90502,6 +91221,1111 @@ function registry() {
 }
 (registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
 const globalRegistry = globalThis.__zod_globalRegistry;
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+
+
+
+
+function snapshotChecks(def) {
+    if (def.checks)
+        def.checks = [...def.checks];
+    return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+    return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedString(Class, params) {
+    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _email(Class, params) {
+    return new Class({
+        type: "string",
+        format: "email",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _guid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "guid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v4",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v6",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv7(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v7",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "url",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_emoji(Class, params) {
+    return new Class({
+        type: "string",
+        format: "emoji",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nanoid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "nanoid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link _cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+// @__NO_SIDE_EFFECTS__
+function _cuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cuid2(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid2",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ulid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ulid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _xid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "xid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ksuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ksuid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv4",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv6",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mac(Class, params) {
+    return new Class({
+        type: "string",
+        format: "mac",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv4",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv6",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64url",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _e164(Class, params) {
+    return new Class({
+        type: "string",
+        format: "e164",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _creditCard(Class, params) {
+    return new Class({
+        type: "string",
+        format: "credit_card",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _iban(Class, params) {
+    return new Class({
+        type: "string",
+        format: "iban",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _jwt(Class, params) {
+    return new Class({
+        type: "string",
+        format: "jwt",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+const TimePrecision = {
+    Any: null,
+    Minute: -1,
+    Second: 0,
+    Millisecond: 3,
+    Microsecond: 6,
+};
+// @__NO_SIDE_EFFECTS__
+function _isoDateTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "datetime",
+        check: "string_format",
+        offset: false,
+        local: false,
+        precision: null,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDate(Class, params) {
+    return new Class({
+        type: "string",
+        format: "date",
+        check: "string_format",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "time",
+        check: "string_format",
+        precision: null,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDuration(Class, params) {
+    return new Class({
+        type: "string",
+        format: "duration",
+        check: "string_format",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedNumber(Class, params) {
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _int(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "safeint",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float64(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "int32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "uint32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBoolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _bigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "int64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "uint64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _symbol(Class, params) {
+    return new Class({
+        type: "symbol",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_undefined(Class, params) {
+    return new Class({
+        type: "undefined",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_null(Class, params) {
+    return new Class({
+        type: "null",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _any(Class) {
+    return new Class({
+        type: "any",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+    return new Class({
+        type: "unknown",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _never(Class, params) {
+    return new Class({
+        type: "never",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _void(Class, params) {
+    return new Class({
+        type: "void",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _date(Class, params) {
+    return new Class({
+        type: "date",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedDate(Class, params) {
+    return new Class({
+        type: "date",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nan(Class, params) {
+    return new Class({
+        type: "nan",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lt(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lte(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _gte(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+    return _gt(0, params);
+}
+// negative
+// @__NO_SIDE_EFFECTS__
+function _negative(params) {
+    return _lt(0, params);
+}
+// nonpositive
+// @__NO_SIDE_EFFECTS__
+function _nonpositive(params) {
+    return _lte(0, params);
+}
+// nonnegative
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+    return _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _multipleOf(value, params) {
+    return new $ZodCheckMultipleOf({
+        check: "multiple_of",
+        ...normalizeParams(params),
+        value,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxSize(maximum, params) {
+    return new checks.$ZodCheckMaxSize({
+        check: "max_size",
+        ...util.normalizeParams(params),
+        maximum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _minSize(minimum, params) {
+    return new checks.$ZodCheckMinSize({
+        check: "min_size",
+        ...util.normalizeParams(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _size(size, params) {
+    return new checks.$ZodCheckSizeEquals({
+        check: "size_equals",
+        ...util.normalizeParams(params),
+        size,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+    const ch = new $ZodCheckMaxLength({
+        check: "max_length",
+        ...normalizeParams(params),
+        maximum,
+    });
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _minLength(minimum, params) {
+    return new $ZodCheckMinLength({
+        check: "min_length",
+        ...normalizeParams(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _length(length, params) {
+    return new $ZodCheckLengthEquals({
+        check: "length_equals",
+        ...normalizeParams(params),
+        length,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _regex(pattern, params) {
+    return new $ZodCheckRegex({
+        check: "string_format",
+        format: "regex",
+        ...normalizeParams(params),
+        pattern,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lowercase(params) {
+    return new $ZodCheckLowerCase({
+        check: "string_format",
+        format: "lowercase",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uppercase(params) {
+    return new $ZodCheckUpperCase({
+        check: "string_format",
+        format: "uppercase",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _includes(includes, params) {
+    return new $ZodCheckIncludes({
+        check: "string_format",
+        format: "includes",
+        ...normalizeParams(params),
+        includes,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _startsWith(prefix, params) {
+    return new $ZodCheckStartsWith({
+        check: "string_format",
+        format: "starts_with",
+        ...normalizeParams(params),
+        prefix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _endsWith(suffix, params) {
+    return new $ZodCheckEndsWith({
+        check: "string_format",
+        format: "ends_with",
+        ...normalizeParams(params),
+        suffix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _property(property, schema, params) {
+    return new checks.$ZodCheckProperty({
+        check: "property",
+        property,
+        schema,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _properties(shape, params) {
+    return new $ZodCheckProperties({
+        check: "properties",
+        shape,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mime(types, params) {
+    return new checks.$ZodCheckMimeType({
+        check: "mime_type",
+        mime: types,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _overwrite(tx) {
+    return new $ZodCheckOverwrite({
+        check: "overwrite",
+        tx,
+    });
+}
+// normalize
+// @__NO_SIDE_EFFECTS__
+function _normalize(form) {
+    return _overwrite((input) => input.normalize(form));
+}
+// trim
+// @__NO_SIDE_EFFECTS__
+function _trim() {
+    return _overwrite((input) => input.trim());
+}
+// toLowerCase
+// @__NO_SIDE_EFFECTS__
+function _toLowerCase() {
+    return _overwrite((input) => input.toLowerCase());
+}
+// toUpperCase
+// @__NO_SIDE_EFFECTS__
+function _toUpperCase() {
+    return _overwrite((input) => input.toUpperCase());
+}
+// slugify
+// @__NO_SIDE_EFFECTS__
+function _slugify() {
+    return _overwrite((input) => slugify(input));
+}
+// @__NO_SIDE_EFFECTS__
+function _array(Class, element, params) {
+    return new Class({
+        type: "array",
+        element,
+        // get element() {
+        //   return element;
+        // },
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _union(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        ...util.normalizeParams(params),
+    });
+}
+function _xor(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _discriminatedUnion(Class, discriminator, options, params) {
+    return new Class({
+        type: "union",
+        options: options,
+        discriminator,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _intersection(Class, left, right) {
+    return new Class({
+        type: "intersection",
+        left,
+        right,
+    });
+}
+// export function _tuple(
+//   Class: util.SchemaClass<schemas.$ZodTuple>,
+//   items: [],
+//   params?: string | $ZodTupleParams
+// ): schemas.$ZodTuple<[], null>;
+// @__NO_SIDE_EFFECTS__
+function _tuple(Class, items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new Class({
+        type: "tuple",
+        items,
+        rest,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _record(Class, keyType, valueType, params) {
+    return new Class({
+        type: "record",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _map(Class, keyType, valueType, params) {
+    return new Class({
+        type: "map",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _set(Class, valueType, params) {
+    return new Class({
+        type: "set",
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _enum(Class, values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    // if (Array.isArray(values)) {
+    //   for (const value of values) {
+    //     entries[value] = value;
+    //   }
+    // } else {
+    //   Object.assign(entries, values);
+    // }
+    // const entries: util.EnumLike = {};
+    // for (const val of values) {
+    //   entries[val] = val;
+    // }
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function _nativeEnum(Class, entries, params) {
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _literal(Class, value, params) {
+    return new Class({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _file(Class, params) {
+    return new Class({
+        type: "file",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _transform(Class, fn) {
+    return new Class({
+        type: "transform",
+        transform: fn,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _optional(Class, innerType) {
+    return new Class({
+        type: "optional",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nullable(Class, innerType) {
+    return new Class({
+        type: "nullable",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _default(Class, innerType, defaultValue) {
+    return new Class({
+        type: "default",
+        innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
+        },
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nonoptional(Class, innerType, params) {
+    return new Class({
+        type: "nonoptional",
+        innerType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _success(Class, innerType) {
+    return new Class({
+        type: "success",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _catch(Class, innerType, catchValue) {
+    return new Class({
+        type: "catch",
+        innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _pipe(Class, in_, out) {
+    return new Class({
+        type: "pipe",
+        in: in_,
+        out,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _readonly(Class, innerType) {
+    return new Class({
+        type: "readonly",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _templateLiteral(Class, parts, params) {
+    return new Class({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lazy(Class, getter) {
+    return new Class({
+        type: "lazy",
+        getter,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _promise(Class, innerType) {
+    return new Class({
+        type: "promise",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _custom(Class, fn, _params) {
+    const norm = util.normalizeParams(_params);
+    norm.abort ?? (norm.abort = true); // default to abort:false
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...norm,
+    });
+    return schema;
+}
+// same as _custom but defaults to abort:false
+// @__NO_SIDE_EFFECTS__
+function _refine(Class, fn, _params) {
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...normalizeParams(_params),
+    });
+    return schema;
+}
+// @__NO_SIDE_EFFECTS__
+function _superRefine(fn, params) {
+    const ch = _check((payload) => {
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(util_issue(issue, payload.value, ch._zod.def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = ch);
+                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
+                payload.issues.push(util_issue(_issue));
+            }
+        };
+        return fn(payload.value, payload);
+    }, params);
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _check(fn, params) {
+    const ch = new $ZodCheck({
+        check: "custom",
+        ...normalizeParams(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function describe(description) {
+    const ch = new $ZodCheck({ check: "describe" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, description });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function meta(metadata) {
+    const ch = new $ZodCheck({ check: "meta" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, ...metadata });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringbool(Classes, _params) {
+    const params = util.normalizeParams(_params);
+    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+    if (params.case !== "sensitive") {
+        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+    }
+    const truthySet = new Set(truthyArray);
+    const falsySet = new Set(falsyArray);
+    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
+    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
+    const _String = Classes.String ?? schemas.$ZodString;
+    const stringSchema = new _String({ type: "string", error: params.error });
+    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+    const codec = new _Codec({
+        type: "pipe",
+        in: stringSchema,
+        out: booleanSchema,
+        transform: ((input, payload) => {
+            let data = input;
+            if (params.case !== "sensitive")
+                data = data.toLowerCase();
+            if (truthySet.has(data)) {
+                return true;
+            }
+            else if (falsySet.has(data)) {
+                return false;
+            }
+            else {
+                payload.issues.push({
+                    code: "invalid_value",
+                    expected: "stringbool",
+                    values: [...truthySet, ...falsySet],
+                    input: payload.value,
+                    inst: codec,
+                    continue: false,
+                });
+                return {};
+            }
+        }),
+        reverseTransform: ((input, _payload) => {
+            if (input === true) {
+                return truthyArray[0] || "true";
+            }
+            else {
+                return falsyArray[0] || "false";
+            }
+        }),
+        error: params.error,
+    });
+    codec._zod.bag.truthy = truthyArray;
+    codec._zod.bag.falsy = falsyArray;
+    codec._zod.bag.case = params.case ?? "insensitive";
+    return codec;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringFormat(Class, format, fnOrRegex, _params = {}) {
+    const params = util.normalizeParams(_params);
+    const def = {
+        check: "string_format",
+        type: "string",
+        format,
+        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
+        ...params,
+    };
+    if (fnOrRegex instanceof RegExp) {
+        def.pattern = fnOrRegex;
+    }
+    const inst = new Class(def);
+    return inst;
+}
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
 
@@ -92001,1424 +93825,6 @@ function toJSONSchema(input, params) {
     return finalize(ctx, input);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
-
-class $ZodCyclicError extends Error {
-    constructor() {
-        super(`Cannot parse a reference cycle that closes through a transform`);
-        this.name = "ZodCyclicError";
-    }
-}
-/** Keyed off the context object every schema in one parse call already shares. */
-const STATE = "~memo";
-const NO_ISSUES = [];
-// a value a cycle can close through
-function isRef(value) {
-    return value !== null && typeof value === "object";
-}
-// Receivers prefix paths in place, so the cache and every hand-out need their own copies.
-function cloneIssues(issues) {
-    return issues.map((iss) => (iss.path ? { ...iss, path: iss.path.slice() } : { ...iss }));
-}
-const recursive = /*@__PURE__*/ new WeakMap();
-/** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
-const NONE = 0;
-const ASSUMED = 1;
-const PROVEN = 2;
-/** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
-function isRecursive(inst, stack, resolve) {
-    const cached = recursive.get(inst);
-    if (cached !== undefined)
-        return cached ? PROVEN : NONE;
-    // Relative to the walk in progress, so not cached.
-    if (stack.has(inst))
-        return PROVEN;
-    stack.add(inst);
-    let result = NONE;
-    const check = (child) => {
-        if (result !== PROVEN && child?._zod) {
-            const answer = isRecursive(child, stack, resolve);
-            if (answer > result)
-                result = answer;
-        }
-    };
-    // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
-    const shape = (sh, spread) => {
-        let answer = NONE;
-        for (const key of Reflect.ownKeys(sh)) {
-            const desc = Object.getOwnPropertyDescriptor(sh, key);
-            // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
-            if (spread && !desc.enumerable)
-                continue;
-            // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
-            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
-            if (child > answer)
-                answer = child;
-        }
-        return answer;
-    };
-    const merge = (answer) => {
-        if (answer > result)
-            result = answer;
-    };
-    const def = inst._zod.def;
-    const kind = def.type;
-    switch (kind) {
-        case "object": {
-            const raw = rawShape(def);
-            // a def with no raw shape answers `shape` from an accessor of its own, and running that can mint a whole fresh subtree
-            merge(raw ? shape(raw, true) : ASSUMED);
-            check(def.catchall);
-            break;
-        }
-        case "array":
-            check(def.element);
-            break;
-        case "tuple":
-            for (const el of def.items)
-                check(el);
-            check(def.rest);
-            break;
-        case "record":
-        case "map":
-            check(def.keyType);
-            check(def.valueType);
-            break;
-        case "set":
-            check(def.valueType);
-            break;
-        case "union":
-            for (const el of def.options)
-                check(el);
-            break;
-        case "intersection":
-            check(def.left);
-            check(def.right);
-            break;
-        case "optional":
-        case "nullable":
-        case "default":
-        case "prefault":
-        case "catch":
-        case "readonly":
-        case "nonoptional":
-        case "promise":
-        case "success":
-            check(def.innerType);
-            break;
-        case "pipe":
-            check(def.in);
-            check(def.out);
-            break;
-        case "function":
-            check(def.input);
-            check(def.output);
-            break;
-        // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
-        case "lazy": {
-            const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : undefined);
-            // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
-            merge(inner ? isRecursive(inner, stack, false) : ASSUMED);
-            break;
-        }
-        // a leaf by choice: `parts` are regex fragments, not data positions
-        case "template_literal":
-        // leaves
-        case "string":
-        case "number":
-        case "int":
-        case "boolean":
-        case "bigint":
-        case "symbol":
-        case "undefined":
-        case "null":
-        case "void":
-        case "never":
-        case "any":
-        case "unknown":
-        case "date":
-        case "nan":
-        case "enum":
-        case "literal":
-        case "file":
-        case "transform":
-        case "custom":
-            break;
-        default: {
-            // a new built-in kind becomes a compile error here
-            kind;
-            // a user-defined kind can still hold children, and only its author knows where, so fall back to scanning the def — skipping accessors, since reading one can run user code
-            for (const key in def) {
-                const desc = Object.getOwnPropertyDescriptor(def, key);
-                if (!desc || desc.get)
-                    continue;
-                const value = desc.value;
-                if (!value || typeof value !== "object")
-                    continue;
-                if (value._zod)
-                    check(value);
-                else if (Array.isArray(value))
-                    for (const el of value)
-                        check(el);
-            }
-        }
-    }
-    stack.delete(inst);
-    return settle(inst, result);
-}
-/** An assumed answer must not outlive the resolution that settles it, so only a certain one is cached. */
-function settle(inst, answer) {
-    if (answer !== ASSUMED)
-        recursive.set(inst, answer === PROVEN);
-    return answer;
-}
-/**
- * Whether one parse can re-enter this schema, i.e. its subtree contains a cycle.
- * Exported for `z.compile`, which refuses to compile such a schema: cycle
- * breaking is driven from here off state keyed on the parse context, and a
- * generated fast path has no context to key on.
- */
-function isRecursiveSchema(inst) {
-    // z.compile never parses, so nothing would ever resolve a lazy for it; it runs once and already treats a throw here as recursive
-    return isRecursive(inst, new Set(), true) !== NONE;
-}
-function bucketFor(state, inst) {
-    let bucket = state.buckets.get(inst);
-    if (!bucket) {
-        bucket = new WeakMap();
-        state.buckets.set(inst, bucket);
-    }
-    return bucket;
-}
-// Set immediately before delegating to core and cleared immediately after, so `alloc` registers only for a visit this module is driving.
-let handoff;
-// Allocated but unfinished entries. `alloc` and the matching pop both happen in the synchronous part of a parse, so they nest even when children are async, and one stack serves every schema.
-const memoizer_open = [];
-const memo = {
-    alloc(_inst, payload, empty) {
-        const bucket = handoff;
-        if (!bucket)
-            return empty;
-        handoff = undefined;
-        const entry = { value: empty, issues: null };
-        bucket.set(payload.value, entry);
-        memoizer_open.push(entry);
-        return empty;
-    },
-    guard(inst) {
-        var _a;
-        (_a = inst._zod).deferred ?? (_a.deferred = []);
-        inst._zod.deferred.push(() => {
-            const base = inst._zod.parse;
-            const wrapped = (payload, ctx) => {
-                // The value is a placeholder a back-edge is still waiting on, so the cycle closes through this transform. Its output can't exist in time to bind.
-                if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
-                    throw new $ZodCyclicError();
-                return base(payload, ctx);
-            };
-            inst._zod.parse = wrapped;
-            if (inst._zod.run === base)
-                inst._zod.run = wrapped;
-        });
-    },
-    attach(inst) {
-        var _a;
-        let isRecursiveInst;
-        let rechecked = false;
-        // a recursive schema is re-entered many times per parse and its bucket never changes
-        let lastCtx;
-        let lastBucket;
-        // Wraps `parse` in a deferred so it sees the container's final parse. Core's own deferred copies `parse` into `run` when there are no checks, and it ran first, so `run` is patched to match; with checks, `run` reads `parse` dynamically.
-        (_a = inst._zod).deferred ?? (_a.deferred = []);
-        inst._zod.deferred.push(() => {
-            const base = inst._zod.parse;
-            const wrapped = (payload, ctx) => {
-                if (isRecursiveInst === undefined) {
-                    const walked = isRecursive(inst, new Set(), false);
-                    if (walked === NONE) {
-                        // Nothing here can ever fire, so take it back out.
-                        inst._zod.parse = base;
-                        if (inst._zod.run === wrapped)
-                            inst._zod.run = base;
-                        return base(payload, ctx);
-                    }
-                    // this parse resolves the deferred edges on its own path, so ask once more before latching
-                    if (walked === PROVEN || rechecked)
-                        isRecursiveInst = true;
-                    else
-                        rechecked = true;
-                }
-                const input = payload.value;
-                if (!isRef(input))
-                    return base(payload, ctx);
-                let state = ctx[STATE];
-                if (!state) {
-                    state = { buckets: new WeakMap(), backEdges: undefined };
-                    ctx[STATE] = state;
-                }
-                let bucket;
-                if (lastCtx === ctx) {
-                    bucket = lastBucket;
-                }
-                else {
-                    bucket = bucketFor(state, inst);
-                    lastCtx = ctx;
-                    lastBucket = bucket;
-                }
-                const hit = bucket.get(input);
-                if (hit) {
-                    payload.value = hit.value;
-                    if (hit.issues) {
-                        if (hit.issues.length)
-                            payload.issues.push(...cloneIssues(hit.issues));
-                    }
-                    else {
-                        // Still being parsed: its own checks cover it, so skip them here.
-                        payload.memo = true;
-                        state.backEdges ?? (state.backEdges = new WeakSet());
-                        state.backEdges.add(hit.value);
-                    }
-                    return payload;
-                }
-                handoff = bucket;
-                const depth = memoizer_open.length;
-                const result = base(payload, ctx);
-                handoff = undefined;
-                // A container that rejected its input outright allocated nothing.
-                const entry = memoizer_open.length > depth ? memoizer_open.pop() : undefined;
-                // Both paths written out so the sync one allocates no closure. It runs once per node, and capturing here cost more than everything else combined.
-                if (result instanceof Promise) {
-                    return result.then((r) => {
-                        if (entry)
-                            entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
-                        return r;
-                    });
-                }
-                if (entry)
-                    entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
-                return result;
-            };
-            inst._zod.parse = wrapped;
-            if (inst._zod.run === base)
-                inst._zod.run = wrapped;
-        });
-    },
-};
-/** The memoizer that gives containers cycle support. `zod` installs it by default; `zod/mini` opts in with `config({ memoizer: memoizer() })`. */
-function memoizer() {
-    return memo;
-}
-/** Whether this value is a node a back-edge resolved to before it finished. */
-function isBackEdge(ctx, value) {
-    const backEdges = ctx[STATE]?.backEdges;
-    return backEdges !== undefined && isRef(value) && backEdges.has(value);
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
-
-
-
-
-function snapshotChecks(def) {
-    if (def.checks)
-        def.checks = [...def.checks];
-    return def;
-}
-// @__NO_SIDE_EFFECTS__
-function _string(Class, params) {
-    return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedString(Class, params) {
-    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _email(Class, params) {
-    return new Class({
-        type: "string",
-        format: "email",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _guid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "guid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v4",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v6",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv7(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v7",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "url",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_emoji(Class, params) {
-    return new Class({
-        type: "string",
-        format: "emoji",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nanoid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "nanoid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link _cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-// @__NO_SIDE_EFFECTS__
-function _cuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cuid2(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid2",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ulid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ulid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _xid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "xid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ksuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ksuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv4",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv6",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mac(Class, params) {
-    return new Class({
-        type: "string",
-        format: "mac",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv4",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv6",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64url",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _e164(Class, params) {
-    return new Class({
-        type: "string",
-        format: "e164",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _creditCard(Class, params) {
-    return new Class({
-        type: "string",
-        format: "credit_card",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _iban(Class, params) {
-    return new Class({
-        type: "string",
-        format: "iban",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _jwt(Class, params) {
-    return new Class({
-        type: "string",
-        format: "jwt",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-const TimePrecision = {
-    Any: null,
-    Minute: -1,
-    Second: 0,
-    Millisecond: 3,
-    Microsecond: 6,
-};
-// @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "datetime",
-        check: "string_format",
-        offset: false,
-        local: false,
-        precision: null,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDate(Class, params) {
-    return new Class({
-        type: "string",
-        format: "date",
-        check: "string_format",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "time",
-        check: "string_format",
-        precision: null,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDuration(Class, params) {
-    return new Class({
-        type: "string",
-        format: "duration",
-        check: "string_format",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class, params) {
-    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _int(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "safeint",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float64(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "int32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "uint32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _boolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _bigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "int64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "uint64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _symbol(Class, params) {
-    return new Class({
-        type: "symbol",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_undefined(Class, params) {
-    return new Class({
-        type: "undefined",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_null(Class, params) {
-    return new Class({
-        type: "null",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _any(Class) {
-    return new Class({
-        type: "any",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _unknown(Class) {
-    return new Class({
-        type: "unknown",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _never(Class, params) {
-    return new Class({
-        type: "never",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _void(Class, params) {
-    return new Class({
-        type: "void",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _date(Class, params) {
-    return new Class({
-        type: "date",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedDate(Class, params) {
-    return new Class({
-        type: "date",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nan(Class, params) {
-    return new Class({
-        type: "nan",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _positive(params) {
-    return _gt(0, params);
-}
-// negative
-// @__NO_SIDE_EFFECTS__
-function _negative(params) {
-    return _lt(0, params);
-}
-// nonpositive
-// @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-    return _lte(0, params);
-}
-// nonnegative
-// @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-    return _gte(0, params);
-}
-// @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
-    return new $ZodCheckMultipleOf({
-        check: "multiple_of",
-        ...normalizeParams(params),
-        value,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
-    return new checks.$ZodCheckMaxSize({
-        check: "max_size",
-        ...util.normalizeParams(params),
-        maximum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
-    return new checks.$ZodCheckMinSize({
-        check: "min_size",
-        ...util.normalizeParams(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _size(size, params) {
-    return new checks.$ZodCheckSizeEquals({
-        check: "size_equals",
-        ...util.normalizeParams(params),
-        size,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
-    const ch = new $ZodCheckMaxLength({
-        check: "max_length",
-        ...normalizeParams(params),
-        maximum,
-    });
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
-    return new $ZodCheckMinLength({
-        check: "min_length",
-        ...normalizeParams(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _length(length, params) {
-    return new $ZodCheckLengthEquals({
-        check: "length_equals",
-        ...normalizeParams(params),
-        length,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
-    return new $ZodCheckRegex({
-        check: "string_format",
-        format: "regex",
-        ...normalizeParams(params),
-        pattern,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
-    return new $ZodCheckLowerCase({
-        check: "string_format",
-        format: "lowercase",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
-    return new $ZodCheckUpperCase({
-        check: "string_format",
-        format: "uppercase",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
-    return new $ZodCheckIncludes({
-        check: "string_format",
-        format: "includes",
-        ...normalizeParams(params),
-        includes,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
-    return new $ZodCheckStartsWith({
-        check: "string_format",
-        format: "starts_with",
-        ...normalizeParams(params),
-        prefix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
-    return new $ZodCheckEndsWith({
-        check: "string_format",
-        format: "ends_with",
-        ...normalizeParams(params),
-        suffix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
-    return new checks.$ZodCheckProperty({
-        check: "property",
-        property,
-        schema,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
-    return new $ZodCheckProperties({
-        check: "properties",
-        shape,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mime(types, params) {
-    return new checks.$ZodCheckMimeType({
-        check: "mime_type",
-        mime: types,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _overwrite(tx) {
-    return new $ZodCheckOverwrite({
-        check: "overwrite",
-        tx,
-    });
-}
-// normalize
-// @__NO_SIDE_EFFECTS__
-function _normalize(form) {
-    return _overwrite((input) => input.normalize(form));
-}
-// trim
-// @__NO_SIDE_EFFECTS__
-function _trim() {
-    return _overwrite((input) => input.trim());
-}
-// toLowerCase
-// @__NO_SIDE_EFFECTS__
-function _toLowerCase() {
-    return _overwrite((input) => input.toLowerCase());
-}
-// toUpperCase
-// @__NO_SIDE_EFFECTS__
-function _toUpperCase() {
-    return _overwrite((input) => input.toUpperCase());
-}
-// slugify
-// @__NO_SIDE_EFFECTS__
-function _slugify() {
-    return _overwrite((input) => slugify(input));
-}
-// @__NO_SIDE_EFFECTS__
-function _array(Class, element, params) {
-    return new Class({
-        type: "array",
-        element,
-        // get element() {
-        //   return element;
-        // },
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _union(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        ...util.normalizeParams(params),
-    });
-}
-function _xor(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        inclusive: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class, discriminator, options, params) {
-    return new Class({
-        type: "union",
-        options: options,
-        discriminator,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _intersection(Class, left, right) {
-    return new Class({
-        type: "intersection",
-        left,
-        right,
-    });
-}
-// export function _tuple(
-//   Class: util.SchemaClass<schemas.$ZodTuple>,
-//   items: [],
-//   params?: string | $ZodTupleParams
-// ): schemas.$ZodTuple<[], null>;
-// @__NO_SIDE_EFFECTS__
-function _tuple(Class, items, _paramsOrRest, _params) {
-    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
-    const params = hasRest ? _params : _paramsOrRest;
-    const rest = hasRest ? _paramsOrRest : null;
-    return new Class({
-        type: "tuple",
-        items,
-        rest,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _record(Class, keyType, valueType, params) {
-    return new Class({
-        type: "record",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _map(Class, keyType, valueType, params) {
-    return new Class({
-        type: "map",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _set(Class, valueType, params) {
-    return new Class({
-        type: "set",
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _enum(Class, values, params) {
-    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
-    // if (Array.isArray(values)) {
-    //   for (const value of values) {
-    //     entries[value] = value;
-    //   }
-    // } else {
-    //   Object.assign(entries, values);
-    // }
-    // const entries: util.EnumLike = {};
-    // for (const val of values) {
-    //   entries[val] = val;
-    // }
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
- *
- * ```ts
- * enum Colors { red, green, blue }
- * z.enum(Colors);
- * ```
- */
-function _nativeEnum(Class, entries, params) {
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _literal(Class, value, params) {
-    return new Class({
-        type: "literal",
-        values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _file(Class, params) {
-    return new Class({
-        type: "file",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _transform(Class, fn) {
-    return new Class({
-        type: "transform",
-        transform: fn,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _optional(Class, innerType) {
-    return new Class({
-        type: "optional",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nullable(Class, innerType) {
-    return new Class({
-        type: "nullable",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _default(Class, innerType, defaultValue) {
-    return new Class({
-        type: "default",
-        innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
-        },
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nonoptional(Class, innerType, params) {
-    return new Class({
-        type: "nonoptional",
-        innerType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _success(Class, innerType) {
-    return new Class({
-        type: "success",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _catch(Class, innerType, catchValue) {
-    return new Class({
-        type: "catch",
-        innerType,
-        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _pipe(Class, in_, out) {
-    return new Class({
-        type: "pipe",
-        in: in_,
-        out,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _readonly(Class, innerType) {
-    return new Class({
-        type: "readonly",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class, parts, params) {
-    return new Class({
-        type: "template_literal",
-        parts,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lazy(Class, getter) {
-    return new Class({
-        type: "lazy",
-        getter,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _promise(Class, innerType) {
-    return new Class({
-        type: "promise",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
-    norm.abort ?? (norm.abort = true); // default to abort:false
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...norm,
-    });
-    return schema;
-}
-// same as _custom but defaults to abort:false
-// @__NO_SIDE_EFFECTS__
-function _refine(Class, fn, _params) {
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...normalizeParams(_params),
-    });
-    return schema;
-}
-// @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params) {
-    const ch = _check((payload) => {
-        payload.addIssue = (issue) => {
-            if (typeof issue === "string") {
-                payload.issues.push(util_issue(issue, payload.value, ch._zod.def));
-            }
-            else {
-                // for Zod 3 backwards compatibility
-                const _issue = issue;
-                if (_issue.fatal)
-                    _issue.continue = false;
-                _issue.code ?? (_issue.code = "custom");
-                if (!("input" in _issue))
-                    _issue.input = payload.value;
-                _issue.inst ?? (_issue.inst = ch);
-                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
-                payload.issues.push(util_issue(_issue));
-            }
-        };
-        return fn(payload.value, payload);
-    }, params);
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _check(fn, params) {
-    const ch = new $ZodCheck({
-        check: "custom",
-        ...normalizeParams(params),
-    });
-    ch._zod.check = fn;
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function describe(description) {
-    const ch = new $ZodCheck({ check: "describe" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, description });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function meta(metadata) {
-    const ch = new $ZodCheck({ check: "meta" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, ...metadata });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringbool(Classes, _params) {
-    const params = util.normalizeParams(_params);
-    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-    if (params.case !== "sensitive") {
-        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-    }
-    const truthySet = new Set(truthyArray);
-    const falsySet = new Set(falsyArray);
-    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
-    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
-    const _String = Classes.String ?? schemas.$ZodString;
-    const stringSchema = new _String({ type: "string", error: params.error });
-    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
-    const codec = new _Codec({
-        type: "pipe",
-        in: stringSchema,
-        out: booleanSchema,
-        transform: ((input, payload) => {
-            let data = input;
-            if (params.case !== "sensitive")
-                data = data.toLowerCase();
-            if (truthySet.has(data)) {
-                return true;
-            }
-            else if (falsySet.has(data)) {
-                return false;
-            }
-            else {
-                payload.issues.push({
-                    code: "invalid_value",
-                    expected: "stringbool",
-                    values: [...truthySet, ...falsySet],
-                    input: payload.value,
-                    inst: codec,
-                    continue: false,
-                });
-                return {};
-            }
-        }),
-        reverseTransform: ((input, _payload) => {
-            if (input === true) {
-                return truthyArray[0] || "true";
-            }
-            else {
-                return falsyArray[0] || "false";
-            }
-        }),
-        error: params.error,
-    });
-    codec._zod.bag.truthy = truthyArray;
-    codec._zod.bag.falsy = falsyArray;
-    codec._zod.bag.case = params.case ?? "insensitive";
-    return codec;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringFormat(Class, format, fnOrRegex, _params = {}) {
-    const params = util.normalizeParams(_params);
-    const def = {
-        check: "string_format",
-        type: "string",
-        format,
-        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-        ...params,
-    };
-    if (fnOrRegex instanceof RegExp) {
-        def.pattern = fnOrRegex;
-    }
-    const inst = new Class(def);
-    return inst;
-}
-
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
 
 const error = () => {
@@ -94151,7 +94557,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return intersection(this, arg);
     },
     transform(tx) {
-        return pipe(this, schemas_transform(tx));
+        return pipe(this, transform(tx));
     },
     default(d) {
         return schemas_default(this, d);
@@ -95298,7 +95704,7 @@ const ZodTransform = /*@__PURE__*/ $constructor("ZodTransform", (inst, def) => {
         return payload;
     };
 });
-function schemas_transform(fn) {
+function transform(fn) {
     return new ZodTransform({
         type: "transform",
         transform: fn,
@@ -95601,11 +96007,3464 @@ function json(params) {
 function preprocess(fn, schema) {
     return new ZodPreprocess({
         type: "pipe",
-        in: schemas_transform(fn),
+        in: transform(fn),
         out: schema,
     });
 }
 
+;// CONCATENATED MODULE: ./src/run/run-info.ts
+/** `run.json`: what ran, with which settings, when. Never holds a secret. */
+
+const RunSettings = object({
+    phase: schemas_string(),
+    limit: schemas_number().int().nullable(),
+    concurrency: schemas_number().int(),
+    timeoutMs: schemas_number().int(),
+    maxRetries: schemas_number().int(),
+    generation: record(schemas_string(), unknown())
+});
+const RunInfo = object({
+    schemaVersion: literal(1),
+    tool: object({ name: literal('benchgen-eval'), version: schemas_string() }),
+    environment: object({
+        name: schemas_string(),
+        version: schemas_string(),
+        hash: schemas_string(),
+        source: object({ kind: schemas_string(), ref: schemas_string(), path: schemas_string().optional() })
+    }),
+    model: object({
+        /** Stable key naming the model configuration, used to pair runs and baselines. */
+        key: schemas_string(),
+        name: schemas_string(),
+        baseUrl: schemas_string(),
+        api: schemas_enum(['chat', 'completions'])
+    }),
+    settings: RunSettings,
+    /** sha256 of the settings that change results; a resume requires the same fingerprint. */
+    fingerprint: schemas_string(),
+    startedAt: schemas_string(),
+    endedAt: schemas_string().nullable(),
+    durationMs: schemas_number().nullable(),
+    git: object({ sha: schemas_string().optional(), ref: schemas_string().optional() }).default({}),
+    cases: schemas_number().int()
+});
+
+;// CONCATENATED MODULE: ./src/run/record.ts
+/**
+ * One line of `results.jsonl`: everything known about one case of one run. The schema is the
+ * file format; readers (resume, score, compare, report, diff) parse through it.
+ */
+
+const ScoreRecord = object({
+    value: schemas_number(),
+    passed: schemas_boolean(),
+    extracted: schemas_string().nullable(),
+    reason: schemas_string()
+});
+const CaseRecord = object({
+    id: schemas_string(),
+    phase: schemas_string(),
+    index: schemas_number().int(),
+    tags: array(schemas_string()).default([]),
+    input: schemas_string(),
+    target: union([schemas_string(), array(schemas_string())]),
+    choices: array(schemas_string()).optional(),
+    metadata: record(schemas_string(), unknown()).default({}),
+    /** Where the case's row is, relative to the environment root. */
+    source: object({ file: schemas_string(), line: schemas_number().int().optional() }).optional(),
+    /** What was sent: chat messages, or a prompt string for the completions API. */
+    messages: array(object({ role: schemas_enum(['system', 'user', 'assistant']), content: schemas_string() })).optional(),
+    prompt: schemas_string().optional(),
+    response: schemas_string().nullable(),
+    finishReason: schemas_string().optional(),
+    /** The primary scorer's extracted answer. */
+    extracted: schemas_string().nullable(),
+    scores: record(schemas_string(), ScoreRecord),
+    score: schemas_number(),
+    status: schemas_enum(['pass', 'fail', 'error']),
+    error: object({ type: schemas_string(), message: schemas_string(), status: schemas_number().optional() }).nullable(),
+    attempts: schemas_number().int(),
+    latencyMs: schemas_number(),
+    usage: object({ promptTokens: schemas_number(), completionTokens: schemas_number() }).nullable(),
+    costUsd: schemas_number().nullable(),
+    startedAt: schemas_string(),
+    endedAt: schemas_string()
+});
+/** One line of `predictions.jsonl`: what a model answered, re-scorable without the model. */
+const Prediction = object({
+    id: schemas_string(),
+    phase: schemas_string(),
+    response: schemas_string().nullable(),
+    error: schemas_string().nullable().default(null)
+});
+
+;// CONCATENATED MODULE: ./src/run/results-file.ts
+/**
+ * `results.jsonl`: append-only, one CaseRecord per line, written as each case completes so a
+ * killed run loses at most the cases in flight. A kill can leave a torn last line; the reader
+ * drops it (and the writer truncates it away before appending) so no case is counted twice or
+ * half.
+ */
+
+
+
+/** Read a results file, tolerating a torn final line. Missing file → no records. */
+async function readResults(path) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { records: [], validBytes: 0, tornLines: 0 };
+        throw error;
+    }
+    const records = [];
+    let offset = 0;
+    let line = 0;
+    let tornLines = 0;
+    while (offset < text.length) {
+        const end = text.indexOf('\n', offset);
+        line++;
+        if (end === -1) {
+            // No newline: the process died mid-write. Everything before is intact.
+            tornLines++;
+            break;
+        }
+        const raw = text.slice(offset, end);
+        if (raw.trim() !== '') {
+            let parsed;
+            try {
+                parsed = JSON.parse(raw);
+            }
+            catch (cause) {
+                throw new ValidationError([{ file: path, line, message: 'is not valid JSON', hint: 'results.jsonl was edited or corrupted; delete the line or rerun with --fresh' }], undefined, { cause });
+            }
+            const result = CaseRecord.safeParse(parsed);
+            if (!result.success) {
+                const issue = result.error.issues[0];
+                throw new ValidationError([{ file: path, line, field: issue?.path.join('.'), message: issue?.message ?? 'is not a result record' }]);
+            }
+            records.push(result.data);
+        }
+        offset = end + 1;
+    }
+    return { records, validBytes: Buffer.byteLength(text.slice(0, offset)), tornLines };
+}
+/**
+ * Open `path` for appending, first cutting a torn tail off at `validBytes` (from readResults).
+ * Appends are serialised: each record is one write of one whole line.
+ */
+async function openResultsWriter(path, validBytes = 0) {
+    try {
+        const size = (await (0,promises_.stat)(path)).size;
+        if (size > validBytes)
+            await (0,promises_.truncate)(path, validBytes);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+    const handle = await (0,promises_.open)(path, 'a');
+    let queue = Promise.resolve();
+    const enqueue = (task) => {
+        const next = queue.then(task);
+        // Keep the chain alive after a failure; the caller of that task still sees the rejection.
+        queue = next.catch(() => undefined);
+        return next;
+    };
+    return {
+        append: (record) => enqueue(async () => {
+            await handle.write(`${JSON.stringify(record)}\n`);
+        }),
+        checkpoint: () => enqueue(() => handle.datasync()),
+        close: () => enqueue(async () => {
+            await handle.datasync();
+            await handle.close();
+        })
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+// EXTERNAL MODULE: ./node_modules/yazl/index.js
+var yazl = __nccwpck_require__(3044);
+;// CONCATENATED MODULE: ./src/run/submission.ts
+/**
+ * `submission.zip`: the run's predictions and configuration, enough to re-score offline with
+ * `benchgen score` against the same environment. Deterministic: the same run gives the same bytes.
+ */
+
+
+
+
+/** A fixed timestamp: zip entries carry mtimes, and we want byte-identical archives. */
+const ZIP_EPOCH = new Date('1980-01-01T00:00:00Z');
+async function writeSubmission(path, run) {
+    const zip = new yazl/* ZipFile */.u();
+    const add = (name, text) => zip.addBuffer(Buffer.from(text), name, { mtime: ZIP_EPOCH, mode: 0o100644 });
+    const { startedAt: _s, endedAt: _e, durationMs: _d, ...configuration } = run.info;
+    add('run.json', `${JSON.stringify(configuration, null, 2)}\n`);
+    add('predictions.jsonl', toPredictions(run.records).map((row) => `${JSON.stringify(row)}\n`).join(''));
+    zip.end();
+    const out = (0,external_node_fs_.createWriteStream)(path);
+    zip.outputStream.pipe(out);
+    await (0,external_node_events_.once)(out, 'close');
+}
+
+;// CONCATENATED MODULE: ./src/run/run-folder.ts
+/**
+ * Writes every file of a run folder from the run's records. Used at the end of a run and by
+ * `benchgen score`, so both produce the same folder.
+ */
+
+
+
+
+
+
+
+
+
+
+/** File names inside a run folder. */
+const RUN_FILES = {
+    info: 'run.json',
+    results: 'results.jsonl',
+    predictions: 'predictions.jsonl',
+    scores: 'scores.json',
+    failures: 'failures.jsonl',
+    submission: 'submission.zip',
+    report: 'report.html',
+    junit: 'junit.xml'
+};
+async function writeRunFolder(input) {
+    const { outDir, info, scores } = input;
+    const records = orderRecords(input.records);
+    const heldOutPhases = new Set(Object.entries(input.environment.manifest.phases ?? {})
+        .filter(([, phase]) => phase.heldOut)
+        .map(([name]) => name));
+    await writeJsonAtomic((0,external_node_path_.join)(outDir, RUN_FILES.info), info);
+    await writeScores((0,external_node_path_.join)(outDir, RUN_FILES.scores), scores);
+    await writePredictions((0,external_node_path_.join)(outDir, RUN_FILES.predictions), records);
+    await writeFailures((0,external_node_path_.join)(outDir, RUN_FILES.failures), toFineTuneRows(records, { heldOutPhases }));
+    await writeSubmission((0,external_node_path_.join)(outDir, RUN_FILES.submission), { info, records });
+    await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, RUN_FILES.junit), toJUnit(info, records));
+    await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, RUN_FILES.report), renderReport({ info, scores, records }));
+}
+/** Read run.json, scores.json and results.jsonl, with errors that name the file and what to do. */
+async function readRunFolder(dir) {
+    const read = async (name) => {
+        try {
+            return await (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8');
+        }
+        catch (cause) {
+            throw new ValidationError([{ file: (0,external_node_path_.join)(dir, name), message: 'cannot be read', hint: 'pass a run folder written by benchgen run (it holds run.json, scores.json and results.jsonl)' }], undefined, { cause });
+        }
+    };
+    const parseJson = (name, text) => {
+        try {
+            return JSON.parse(text);
+        }
+        catch (cause) {
+            throw new ValidationError([{ file: (0,external_node_path_.join)(dir, name), message: 'is not valid JSON' }], undefined, { cause });
+        }
+    };
+    const infoResult = RunInfo.safeParse(parseJson(RUN_FILES.info, await read(RUN_FILES.info)));
+    if (!infoResult.success) {
+        throw new ValidationError(infoResult.error.issues.map((issue) => ({ file: (0,external_node_path_.join)(dir, RUN_FILES.info), field: issue.path.join('.'), message: issue.message })));
+    }
+    const scores = parseJson(RUN_FILES.scores, await read(RUN_FILES.scores));
+    await read(RUN_FILES.results);
+    const { records } = await readResults((0,external_node_path_.join)(dir, RUN_FILES.results));
+    return { dir, info: infoResult.data, scores, records };
+}
+
+;// CONCATENATED MODULE: ./src/cli/io.ts
+const write = (stream, text) => {
+    stream.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+
+;// CONCATENATED MODULE: ./src/cli/compare-command.ts
+/**
+ * `benchgen compare RUN_A RUN_B [RUN_C …]`: read the run folders, compare them (src/compare),
+ * print markdown (or JSON) and write the requested files. The only part of compare that does I/O.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Adds `benchgen compare` to the program; the action's exit code goes through `setExit`. */
+function registerCompare(program, io, setExit) {
+    program
+        .command('compare')
+        .description('Compare two runs of one environment (A the baseline, B the candidate), or rank three or more')
+        .argument('<runs...>', 'run folders written by benchgen run, baseline first')
+        .option('--out <file>', 'also write the comparison as a self-contained HTML page')
+        .option('--markdown <file>', 'also write the markdown to a file')
+        .option('--allow-hash-mismatch', 'compare runs whose environment hashes differ (data, manifest or scorers changed)')
+        .option('--alpha <level>', `significance level of the McNemar tests, Holm-corrected across pairs (default ${DEFAULT_ALPHA})`, significanceLevel('--alpha'))
+        .option('--json', 'print the comparison as JSON instead of markdown')
+        .action(async (dirs, flags) => {
+        setExit(await compareCommand(dirs, flags, io));
+    });
+}
+/** Runs the command; returns the exit code (0) or throws a BenchgenError that names the problem. */
+async function compareCommand(dirs, flags, io) {
+    if (dirs.length < 2) {
+        throw new ValidationError([{ message: `compare needs at least two run folders, received ${dirs.length}`, hint: 'benchgen compare RUN_A RUN_B' }], 'cannot compare:');
+    }
+    // Folders keep the spelling the user gave, so the output names them the same way.
+    const runs = await Promise.all(dirs.map(async (dir) => ({ ...(await readRunFolder((0,external_node_path_.resolve)(io.cwd, dir))), dir })));
+    const comparison = compareRuns(runs, { alpha: flags.alpha ?? DEFAULT_ALPHA, allowHashMismatch: flags.allowHashMismatch === true });
+    const markdown = compareMarkdown(comparison);
+    if (flags.markdown)
+        await writeText((0,external_node_path_.resolve)(io.cwd, flags.markdown), markdown);
+    if (flags.out)
+        await writeText((0,external_node_path_.resolve)(io.cwd, flags.out), renderCompareReport(comparison));
+    write(io.stdout, flags.json ? JSON.stringify(comparisonToJson(comparison), null, 2) : markdown);
+    if (flags.markdown)
+        write(io.stderr, `Markdown: ${(0,external_node_path_.resolve)(io.cwd, flags.markdown)}`);
+    if (flags.out)
+        write(io.stderr, `Comparison page: ${(0,external_node_path_.resolve)(io.cwd, flags.out)}`);
+    return 0;
+}
+async function writeText(path, text) {
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    await (0,promises_.writeFile)(path, text);
+}
+/** A significance level strictly between 0 and 1. */
+function significanceLevel(name) {
+    return (value) => {
+        const n = Number(value);
+        if (!(n > 0 && n < 1))
+            throw new InvalidArgumentError(`${name} must be a significance level between 0 and 1, e.g. 0.05 (got "${value}")`);
+        return n;
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/environment/cache-dir.ts
+/** Where downloads and fetched environments are cached between runs. */
+
+
+/**
+ * The cache folder: `BENCHGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/benchgen`, else
+ * `~/.cache/benchgen`. Reads `env` when called (not at import) so tests and callers can pass their own.
+ */
+function defaultCacheDir(env = process.env) {
+    if (env.BENCHGEN_CACHE_DIR)
+        return env.BENCHGEN_CACHE_DIR;
+    if (env.XDG_CACHE_HOME)
+        return (0,external_node_path_.join)(env.XDG_CACHE_HOME, 'benchgen');
+    return (0,external_node_path_.join)(env.HOME || env.USERPROFILE || (0,external_node_os_namespaceObject.homedir)(), '.cache', 'benchgen');
+}
+
+// EXTERNAL MODULE: ./node_modules/nunjucks/index.js
+var nunjucks = __nccwpck_require__(8115);
+var nunjucks_default = /*#__PURE__*/__nccwpck_require__.n(nunjucks);
+;// CONCATENATED MODULE: ./src/harness/template.ts
+/**
+ * Prompt templates in the Jinja style lm-evaluation-harness uses (`{{question}}`,
+ * `{{ answer.split('####') | last | trim }}`), rendered by nunjucks. Autoescaping is off: prompts
+ * are plain text, not HTML. Undefined variables are errors, so a typo in a template fails
+ * validation instead of silently sending an empty prompt.
+ */
+
+/** A fresh engine per run: nunjucks environments hold caches, and we keep no global state. */
+function createTemplateEngine() {
+    const env = new (nunjucks_default()).Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: false });
+    const compiled = new Map();
+    return {
+        render(template, context) {
+            if (!template.includes('{{') && !template.includes('{%'))
+                return template;
+            let tpl = compiled.get(template);
+            if (!tpl) {
+                tpl = new (nunjucks_default()).Template(template, env, undefined, true);
+                compiled.set(template, tpl);
+            }
+            return tpl.render(context);
+        }
+    };
+}
+/** Whether a field mapping value is a template rather than a field name. */
+function isTemplate(value) {
+    return value.includes('{{') || value.includes('{%');
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+// EXTERNAL MODULE: ./node_modules/unzipper/unzip.js
+var unzip = __nccwpck_require__(3835);
+;// CONCATENATED MODULE: ./src/environment/bundle.ts
+/**
+ * Safe extraction of environment bundles (.zip). A bundle is untrusted input: it may come from a
+ * hub index, a pull request or a GitHub zipball. The central directory is checked as a whole
+ * before anything is written (paths, entry types, declared sizes), then entries are extracted
+ * into a fresh temporary folder while their real sizes are counted, because declared sizes can lie.
+ */
+
+
+
+
+
+
+
+
+
+/** Caps applied when `extractBundle` is not given its own. */
+const DEFAULT_BUNDLE_LIMITS = {
+    maxEntries: 10_000,
+    maxFileBytes: 200 * 1024 ** 2,
+    maxTotalBytes: 1024 ** 3
+};
+/** Manifest file names, in the order they are looked for. */
+const MANIFEST_FILES = ['environment.yaml', 'environment.yml', 'environment.json'];
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+const MSDOS_DIRECTORY = 0x10;
+/** Extract a zip after checking it is safe. Throws UnsafeBundleError naming the bundle and entry. */
+async function extractBundle(zipPath, limits = {}) {
+    const caps = { ...DEFAULT_BUNDLE_LIMITS, ...definedOnly({ maxEntries: limits.maxEntries, maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes }) };
+    const bundle = (0,external_node_path_.basename)(zipPath);
+    let directory;
+    try {
+        directory = await unzip.Open.file(zipPath);
+    }
+    catch (error) {
+        throw new ValidationError([{ file: bundle, message: `is not a readable zip file: ${error instanceof Error ? error.message : String(error)}` }], undefined, { cause: error });
+    }
+    const plan = checkCentralDirectory(bundle, directory.files, caps);
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(limits.tmpDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'benchgen-bundle-'));
+    try {
+        await writeEntries(bundle, dir, plan, caps);
+    }
+    catch (error) {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+        throw error;
+    }
+    return { dir, root: await findRoot(dir) };
+}
+/** Every rule a central directory must pass, checked before anything is written. */
+function checkCentralDirectory(bundle, files, caps) {
+    const unsafe = (entry, message) => ({ file: bundle, ...(entry === undefined ? {} : { field: entry }), message });
+    if (files.length > caps.maxEntries) {
+        throw new UnsafeBundleError([unsafe(undefined, `holds ${files.length} entries, over the limit of ${caps.maxEntries}`)], `Refusing to extract ${bundle}:`);
+    }
+    const issues = [];
+    const plan = [];
+    const seen = new Map();
+    let total = 0;
+    for (const file of files) {
+        const name = file.path;
+        const pathProblem = checkEntryPath(name);
+        if (pathProblem) {
+            issues.push(unsafe(name, pathProblem));
+            continue;
+        }
+        const mode = (file.externalFileAttributes >>> 16) & S_IFMT;
+        if (mode === S_IFLNK) {
+            issues.push(unsafe(name, 'is a symbolic link; bundles may only hold regular files and folders'));
+            continue;
+        }
+        const directory = name.endsWith('/') || mode === S_IFDIR || (file.externalFileAttributes & MSDOS_DIRECTORY) !== 0;
+        if (mode !== 0 && mode !== S_IFREG && mode !== S_IFDIR) {
+            issues.push(unsafe(name, `is a special file (mode ${mode.toString(8)}); bundles may only hold regular files and folders`));
+            continue;
+        }
+        if (file.flags & 0x1) {
+            issues.push(unsafe(name, 'is encrypted'));
+            continue;
+        }
+        if (file.compressionMethod !== 0 && file.compressionMethod !== 8) {
+            issues.push(unsafe(name, `uses compression method ${file.compressionMethod}; only stored (0) and deflate (8) are read`));
+            continue;
+        }
+        if (directory && file.uncompressedSize !== 0) {
+            issues.push(unsafe(name, 'is a folder entry with content'));
+            continue;
+        }
+        if (file.uncompressedSize > caps.maxFileBytes) {
+            issues.push(unsafe(name, `declares ${file.uncompressedSize} bytes, over the per-file limit of ${caps.maxFileBytes}`));
+            continue;
+        }
+        total += file.uncompressedSize;
+        const segments = name.split('/').filter((s) => s !== '' && s !== '.');
+        // Case-insensitive: on macOS and Windows "A.txt" and "a.txt" are the same file.
+        const key = segments.join('/').toLowerCase();
+        const previous = seen.get(key);
+        if (previous && !(previous === 'dir' && directory)) {
+            issues.push(unsafe(name, 'appears twice in the bundle (names compared ignoring case)'));
+            continue;
+        }
+        seen.set(key, directory ? 'dir' : 'file');
+        if (segments.length > 0)
+            plan.push({ file, segments, directory });
+    }
+    // A file whose name is also used as a folder ("a" and "a/b"): the later write would fail or clobber.
+    for (const key of seen.keys()) {
+        const parts = key.split('/');
+        for (let i = 1; i < parts.length; i++) {
+            const parent = parts.slice(0, i).join('/');
+            if (seen.get(parent) === 'file')
+                issues.push(unsafe(key, `sits under "${parent}", which is a file`));
+        }
+    }
+    if (total > caps.maxTotalBytes)
+        issues.push(unsafe(undefined, `declares ${total} bytes in all, over the limit of ${caps.maxTotalBytes}`));
+    if (issues.length > 0)
+        throw new UnsafeBundleError(issues, `Refusing to extract ${bundle} (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
+    return plan;
+}
+/** Why an entry name is unsafe, or undefined when it is a plain relative path. */
+function checkEntryPath(name) {
+    if (name === '')
+        return 'has an empty name';
+    if (/[\u0000-\u001f]/.test(name))
+        return 'has control characters in its name';
+    if (name.includes('\\'))
+        return 'has a backslash in its name (paths in zips use "/"; on Windows it would be a folder separator)';
+    if (name.startsWith('/'))
+        return 'is an absolute path';
+    if (/^[a-zA-Z]:/.test(name))
+        return 'starts with a drive letter';
+    if (name.split('/').includes('..'))
+        return 'has a ".." segment that would escape the extraction folder';
+    return undefined;
+}
+async function writeEntries(bundle, dir, plan, caps) {
+    let total = 0;
+    for (const entry of plan) {
+        const dest = (0,external_node_path_.join)(dir, ...entry.segments);
+        // Belt and braces: the name checks above already rule this out.
+        const rel = (0,external_node_path_.relative)(dir, dest);
+        if (rel === '' || rel.startsWith(`..${external_node_path_.sep}`) || rel === '..' || (0,external_node_path_.isAbsolute)(rel)) {
+            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: 'resolves outside the extraction folder' }]);
+        }
+        if (entry.directory) {
+            await (0,promises_.mkdir)(dest, { recursive: true });
+            continue;
+        }
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dest, '..'), { recursive: true });
+        const declared = entry.file.uncompressedSize;
+        let written = 0;
+        let crc = 0;
+        const counter = new external_node_stream_.Transform({
+            transform(chunk, _encoding, callback) {
+                written += chunk.length;
+                total += chunk.length;
+                if (written > declared || written > caps.maxFileBytes || total > caps.maxTotalBytes) {
+                    const why = written > declared ? `holds more than the ${declared} bytes it declares` : total > caps.maxTotalBytes ? `takes the bundle over the limit of ${caps.maxTotalBytes} bytes` : `is over the per-file limit of ${caps.maxFileBytes} bytes`;
+                    return callback(new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: why }], `Refusing to extract ${bundle}:`));
+                }
+                crc = external_node_zlib_default().crc32(chunk, crc);
+                callback(null, chunk);
+            }
+        });
+        try {
+            // 'wx': never write through something already there (the folder is fresh, so nothing is).
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.file.stream(), counter, (0,external_node_fs_.createWriteStream)(dest, { flags: 'wx', mode: 0o644 }));
+        }
+        catch (error) {
+            if (error instanceof UnsafeBundleError)
+                throw error;
+            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: `could not be extracted: ${error instanceof Error ? error.message : String(error)}` }], `Refusing to extract ${bundle}:`, { cause: error });
+        }
+        if (written !== declared) {
+            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: `holds ${written} bytes but declares ${declared}` }], `Refusing to extract ${bundle}:`);
+        }
+        if ((crc >>> 0) !== entry.file.crc32 >>> 0) {
+            throw new UnsafeBundleError([{ file: bundle, field: entry.file.path, message: 'is corrupt (CRC-32 does not match)' }], `Refusing to extract ${bundle}:`);
+        }
+    }
+}
+/** The extraction folder, or its single top-level folder (ignoring macOS's __MACOSX). */
+async function findRoot(dir) {
+    if (await hasManifest(dir))
+        return dir;
+    const top = (await (0,promises_.readdir)(dir, { withFileTypes: true })).filter((d) => d.name !== '__MACOSX');
+    const only = top[0];
+    if (top.length === 1 && only?.isDirectory())
+        return (0,external_node_path_.join)(dir, only.name);
+    return dir;
+}
+async function hasManifest(dir) {
+    for (const name of MANIFEST_FILES) {
+        try {
+            if ((await (0,promises_.stat)((0,external_node_path_.join)(dir, name))).isFile())
+                return true;
+        }
+        catch {
+            // Absent: try the next name.
+        }
+    }
+    return false;
+}
+function definedOnly(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/environment/canonical-json.ts
+/**
+ * Canonical JSON: object keys sorted at every depth, no whitespace, `undefined` members dropped.
+ * Two values that mean the same thing serialise to the same string whatever order their keys were
+ * written in, which is what content hashes (case ids, the environment hash) need.
+ */
+/** Serialise `value` canonically. Throws on values JSON cannot represent (bigint, cycles). */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value, new Set())) ?? 'null';
+}
+function sortKeys(value, seen) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (seen.has(value))
+        throw new TypeError('canonicalJson: cyclic value');
+    seen.add(value);
+    try {
+        if (Array.isArray(value))
+            return value.map((item) => sortKeys(item, seen));
+        const out = {};
+        // Code-point order (not localeCompare) so the result is the same on every machine and locale.
+        for (const key of Object.keys(value).sort()) {
+            const member = value[key];
+            if (member !== undefined)
+                out[key] = sortKeys(member, seen);
+        }
+        return out;
+    }
+    finally {
+        seen.delete(value);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+
+
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+
+
+const init_state = function (options) {
+  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
+  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
+  // https://tc39.es/ecma262/#sec-white-space
+  // https://tc39.es/ecma262/#sec-line-terminators
+  //
+  // Codepoints unrepresentable in the target encoding are dropped: Node's
+  // Buffer substitutes them with `?` (0x3F), and including those would cause
+  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
+  const timchars = [
+    // Basic Latin
+    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding,
+    );
+    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
+  // (the common case) bail out in O(1) without scanning every timchar.
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: undefined,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new utils_ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...(options.delimiter
+        ? options.delimiter.map((delimiter) => delimiter.length)
+        : []),
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      // Skip if the remaining buffer can be a multi-byte trim character
+      ...timchars.map((t) => t.length),
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new utils_ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: timchars,
+    timcharFirstBytes: timcharFirstBytes,
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+
+
+
+
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter_auto`
+  if (
+    options.delimiter_auto === undefined ||
+    options.delimiter_auto === null ||
+    options.delimiter_auto === false
+  ) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`,
+      ],
+      options,
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === undefined)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["\t".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4,
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.score === undefined)
+      options.delimiter_auto.score = (info, options) => {
+        return (
+          (info.total - info.std) * (options.preferred[info.char_code] || 1)
+        );
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.size === undefined)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (
+      options.delimiter === undefined ||
+      options.delimiter === null ||
+      options.delimiter === false
+    ) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) {
+    // Great, nothing to do
+  } else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+      // Don't call `toString`, leave objname as a buffer
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") {
+    // if(options.objname.length === 0){
+    //   throw new Error(`Invalid Option: objname must be a non empty string`);
+    // }
+    // Great, nothing to do
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/delimiter_discover.js
+
+
+
+// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
+// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
+const delimiter_discover = function (records, options) {
+  // Normalize the configuration
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  // Convert String to Buffer
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  // Convert Buffer to an array of records
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records = [];
+      const parser = api_transform({ delimiter: [] });
+      const push = (record) => records.push(record);
+      const close = () => {};
+      const error = parser.parse(data, true, push, close);
+      if (error !== undefined) throw error;
+      return records;
+    })(records);
+  }
+  // Info array initialization, 127 entries, one per char code
+  const info = Array(127)
+    .fill()
+    .map(() => ({ lines: [] }));
+  // Traverse each records, count occurences per char code
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      // Count the character frequency
+      const code = record.charCodeAt(i);
+      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
+      info[code].lines[line]++;
+    }
+  });
+  // Traverse each char code, compute the score
+  info.map((info, i) => {
+    info.char_code = i;
+    info.std = std(info.lines);
+    info.total = info.lines.reduce((acc, val) => acc + val, 0);
+    info.preferred = !!options.preferred[i];
+    info.score = options.score(info, options);
+  });
+  // Extract the dominant character
+  const result = info.reduce(
+    (acc, info) => (acc.score > info.score ? acc : info),
+    {},
+  );
+  return String.fromCharCode(result.char_code);
+};
+
+const std = function (array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
+  );
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+
+
+
+
+
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const api_transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote,
+      } = this.state;
+      // Automatic delimiter discovery
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === undefined) {
+          delimiterBuf = nextBuf;
+        } else if (
+          delimiterBufPrevious !== undefined &&
+          nextBuf === undefined
+        ) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
+        nextBuf = undefined;
+        // this.delimiterBufPrevious = delimiterBuf;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
+            ),
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = undefined;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      // Previous buffers reconciliation
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === cr || chr === nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              Object.hasOwn(obj, columns[i].name)
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function (buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      // Fast bail-out: non-whitespace bytes (the common case) are rejected
+      // without scanning the full timchar list.
+      const first = buf[pos];
+      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+
+
+
+const sync_parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? Object.create(null) : [];
+  const parser = api_transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  return records;
+};
+
+
+
+;// CONCATENATED MODULE: ./src/environment/dataset.ts
+/**
+ * Dataset files (JSON Lines, JSON, CSV) to rows. Pure: bytes in, rows and issues out; the caller
+ * reads the file. Every problem is collected (up to a cap) so one run of `validate` shows a dataset
+ * author all the broken lines at once instead of one per attempt.
+ */
+
+/** More than this many problems in one file are summarised in one final issue. */
+const MAX_ISSUES_PER_FILE = 50;
+/** Parse a dataset file's bytes into rows. Never throws for bad content: problems become issues. */
+function parseDataset(bytes, opts) {
+    const issues = new IssueCollector(opts.file);
+    const format = opts.format ?? formatFromExtension(opts.file);
+    if (!format) {
+        issues.add({ message: 'cannot tell the dataset format from the file extension', hint: 'name it .jsonl, .json or .csv, or set `format: jsonl|json|csv`' });
+        return { rows: [], issues: issues.list() };
+    }
+    const text = decodeUtf8(bytes);
+    if (text === undefined) {
+        issues.add({ message: 'is not valid UTF-8 text', hint: 'save the file as UTF-8' });
+        return { rows: [], issues: issues.list() };
+    }
+    const rows = format === 'jsonl' ? parseJsonl(text, issues) : format === 'json' ? parseJson(text, opts.rowsAt, issues) : parseCsvRows(text, issues);
+    return { rows, issues: issues.list() };
+}
+/** The format implied by a file name, or undefined when the extension says nothing. */
+function formatFromExtension(file) {
+    const lower = file.toLowerCase();
+    if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson'))
+        return 'jsonl';
+    if (lower.endsWith('.json'))
+        return 'json';
+    if (lower.endsWith('.csv'))
+        return 'csv';
+    return undefined;
+}
+/** Decode strictly so mojibake is reported instead of silently turned into U+FFFD; drops a BOM. */
+function decodeUtf8(bytes) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+function parseJsonl(text, issues) {
+    const rows = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i];
+        if (raw.trim() === '')
+            continue;
+        const line = i + 1;
+        let value;
+        try {
+            value = JSON.parse(raw);
+        }
+        catch (error) {
+            issues.add({ line, message: `invalid JSON: ${jsonErrorText(error)}`, hint: 'each line must be one JSON object' });
+            continue;
+        }
+        if (!dataset_isPlainObject(value)) {
+            issues.add({ line, message: `row is ${describeJsonType(value)}, not a JSON object`, hint: 'each line must be one JSON object such as {"input": "…", "target": "…"}' });
+            continue;
+        }
+        rows.push({ row: value, line, record: rows.length + 1 });
+    }
+    return rows;
+}
+function parseJson(text, rowsAt, issues) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        const line = jsonErrorLine(error, text);
+        issues.add({ ...(line === undefined ? {} : { line }), message: `invalid JSON: ${jsonErrorText(error)}` });
+        return [];
+    }
+    let list = value;
+    if (rowsAt !== undefined) {
+        list = getPath(value, rowsAt);
+        if (list === undefined) {
+            const keys = dataset_isPlainObject(value) ? Object.keys(value) : [];
+            issues.add({ message: `has no key "${rowsAt}" (rowsAt)`, hint: keys.length ? `top-level keys: ${truncateList(keys)}` : 'the top level is not an object' });
+            return [];
+        }
+    }
+    else if (dataset_isPlainObject(value)) {
+        const arrays = Object.keys(value).filter((key) => Array.isArray(value[key]));
+        issues.add({ message: 'top level is an object, not an array of rows', hint: arrays.length ? `set rowsAt to the key holding the rows: ${truncateList(arrays)}` : 'use an array of objects, or set rowsAt' });
+        return [];
+    }
+    if (!Array.isArray(list)) {
+        issues.add({ message: `rows${rowsAt === undefined ? '' : ` under "${rowsAt}"`} are ${describeJsonType(list)}, not an array` });
+        return [];
+    }
+    const rows = [];
+    list.forEach((item, i) => {
+        if (dataset_isPlainObject(item))
+            rows.push({ row: item, record: i + 1 });
+        else
+            issues.add({ message: `row ${i + 1} is ${describeJsonType(item)}, not a JSON object` });
+    });
+    return rows;
+}
+function parseCsvRows(text, issues) {
+    let records;
+    try {
+        records = sync_parse(text, {
+            columns: true,
+            info: true,
+            raw: true,
+            bom: true,
+            skip_empty_lines: true,
+            // Keep going past a bad record so every broken line is reported in one pass.
+            skip_records_with_error: true,
+            on_skip: (error) => {
+                if (error)
+                    issues.add({ ...csvErrorLine(error), message: `invalid CSV: ${error.message}` });
+                return undefined;
+            }
+        });
+    }
+    catch (error) {
+        // Errors outside a record (e.g. a broken header) still throw.
+        const csvError = error;
+        issues.add({ ...csvErrorLine(csvError), message: `invalid CSV: ${csvError.message}` });
+        return [];
+    }
+    return records.map((item, i) => {
+        // info.lines is where the record ends; step back over the newlines inside it (quoted
+        // multi-line fields) to the line it starts on. Blank lines before it are part of `raw`.
+        const body = item.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
+        const inner = body.split('\n').length - 1;
+        return { row: item.record, line: item.info.lines - inner, record: i + 1 };
+    });
+}
+function csvErrorLine(error) {
+    return typeof error.lines === 'number' ? { line: error.lines } : {};
+}
+/** Read a dotted path (`meta.answer`, `choices.0`) from a value; undefined when absent. */
+function getPath(value, path) {
+    if (dataset_isPlainObject(value) && Object.hasOwn(value, path))
+        return value[path];
+    let current = value;
+    for (const key of path.split('.')) {
+        if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key))
+            return undefined;
+        current = current[key];
+    }
+    return current;
+}
+/** A JSON object (not null, not an array). */
+function dataset_isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** "an array", "a string", "null"…: how messages name a JSON value's type. */
+function describeJsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    if (typeof value === 'string')
+        return 'a string';
+    if (typeof value === 'number')
+        return 'a number';
+    if (typeof value === 'boolean')
+        return 'a boolean';
+    return typeof value;
+}
+function jsonErrorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * The line of a JSON syntax error. Node 22+ says "(line L column C)"; Node 20 often says nothing
+ * about where, so then the text is scanned for the first offending character.
+ */
+function jsonErrorLine(error, text) {
+    const line = /line (\d+) column \d+/.exec(jsonErrorText(error));
+    if (line)
+        return Number(line[1]);
+    const offset = jsonErrorOffset(text);
+    return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+}
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/** Offset of the first character that makes `text` invalid JSON (RFC 8259), or undefined. */
+function jsonErrorOffset(text) {
+    let i = 0;
+    const fail = () => {
+        throw i;
+    };
+    const ws = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i]))
+            i++;
+    };
+    const string = () => {
+        i++; // opening quote
+        for (;;) {
+            const ch = text[i];
+            if (ch === undefined || ch < ' ')
+                fail();
+            if (ch === '"') {
+                i++;
+                return;
+            }
+            if (ch === '\\') {
+                const next = text[i + 1];
+                if (next === 'u') {
+                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+                        fail();
+                    i += 6;
+                    continue;
+                }
+                if (next === undefined || !'"\\/bfnrt'.includes(next))
+                    fail();
+                i += 2;
+                continue;
+            }
+            i++;
+        }
+    };
+    const members = (close, member) => {
+        i++; // opening bracket
+        ws();
+        if (text[i] === close) {
+            i++;
+            return;
+        }
+        for (;;) {
+            member();
+            ws();
+            if (text[i] === ',') {
+                i++;
+                continue;
+            }
+            if (text[i] === close) {
+                i++;
+                return;
+            }
+            fail();
+        }
+    };
+    const value = () => {
+        ws();
+        const ch = text[i];
+        if (ch === '{') {
+            return members('}', () => {
+                ws();
+                if (text[i] !== '"')
+                    fail();
+                string();
+                ws();
+                if (text[i] !== ':')
+                    fail();
+                i++;
+                value();
+            });
+        }
+        if (ch === '[')
+            return members(']', value);
+        if (ch === '"')
+            return string();
+        for (const literal of ['true', 'false', 'null']) {
+            if (text.startsWith(literal, i)) {
+                i += literal.length;
+                return;
+            }
+        }
+        JSON_NUMBER.lastIndex = i;
+        if (JSON_NUMBER.test(text)) {
+            i = JSON_NUMBER.lastIndex;
+            return;
+        }
+        fail();
+    };
+    try {
+        value();
+        ws();
+        if (i < text.length)
+            fail();
+        return undefined;
+    }
+    catch (thrown) {
+        // A number is the failing offset; anything else (stack overflow on absurd nesting) is unknown.
+        return typeof thrown === 'number' ? thrown : undefined;
+    }
+}
+function truncateList(items, max = 10) {
+    return items.length > max ? `${items.slice(0, max).join(', ')}, … (${items.length} in all)` : items.join(', ');
+}
+/** Issues of one file, capped: past the cap only a count is kept. */
+class IssueCollector {
+    file;
+    issues = [];
+    dropped = 0;
+    constructor(file) {
+        this.file = file;
+    }
+    add(issue) {
+        if (this.issues.length < MAX_ISSUES_PER_FILE)
+            this.issues.push({ file: this.file, ...issue });
+        else
+            this.dropped++;
+    }
+    list() {
+        if (this.dropped === 0)
+            return this.issues;
+        return [...this.issues, { file: this.file, message: `… and ${this.dropped} more problems in this file (only the first ${MAX_ISSUES_PER_FILE} are listed)` }];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/environment/cases.ts
+/**
+ * Dataset rows to evaluation cases through the manifest's field mapping. Pure: rows in, cases and
+ * issues out. Every row is checked, so a dataset author sees every broken row in one pass.
+ */
+
+
+
+
+/** A row's fields are listed in hints up to this many. */
+const HINT_FIELDS = 12;
+/** Past this many issues the rest of the file is only counted: the first ones show the pattern. */
+const MAX_ISSUES = 50;
+/**
+ * Build the cases of one phase. Rows with problems are left out and reported; ids are unique
+ * within the phase (explicit duplicates are an issue, identical rows get `~2`, `~3`).
+ */
+function buildCases(rows, opts) {
+    const issues = [];
+    let dropped = 0;
+    const report = (issue) => {
+        if (issues.length < MAX_ISSUES)
+            issues.push(issue);
+        else
+            dropped++;
+    };
+    const cases = [];
+    const explicitIds = new Map();
+    const hashCounts = new Map();
+    for (const item of rows) {
+        const ctx = new RowContext(item, opts, report);
+        const input = ctx.text('input', opts.fields.input);
+        const target = ctx.target(opts.fields.target);
+        const choices = opts.fields.choices === undefined ? undefined : ctx.stringList('choices', opts.fields.choices);
+        const tags = opts.fields.tags === undefined ? [] : ctx.tags(opts.fields.tags);
+        const metadata = {};
+        for (const field of opts.fields.metadata) {
+            const value = getPath(item.row, field);
+            if (value !== undefined)
+                metadata[field] = value;
+        }
+        let id;
+        if (opts.fields.id !== undefined) {
+            id = ctx.id(opts.fields.id);
+            if (id !== undefined) {
+                const first = explicitIds.get(id);
+                if (first) {
+                    report({
+                        ...ctx.where(),
+                        field: opts.fields.id,
+                        message: `duplicate id "${id}" (first seen ${describeWhere(first)})`,
+                        hint: 'case ids must be unique within a phase so runs can be paired case by case'
+                    });
+                    id = undefined;
+                    ctx.failed = true;
+                }
+                else {
+                    explicitIds.set(id, item);
+                }
+            }
+        }
+        else {
+            // Identical rows get the same hash; number the repeats in file order so ids stay unique
+            // and stable as long as the file's order is.
+            const base = caseId(item.row);
+            const seen = (hashCounts.get(base) ?? 0) + 1;
+            hashCounts.set(base, seen);
+            id = seen === 1 ? base : `${base}~${seen}`;
+        }
+        if (ctx.failed || id === undefined || input === undefined || target === undefined)
+            continue;
+        const built = {
+            id,
+            phase: opts.phase,
+            index: cases.length,
+            input,
+            target,
+            tags,
+            metadata,
+            row: item.row,
+            source: { file: opts.file, ...(item.line === undefined ? {} : { line: item.line }) }
+        };
+        if (choices !== undefined)
+            built.choices = choices;
+        cases.push(built);
+    }
+    if (dropped > 0)
+        issues.push({ file: opts.file, message: `… and ${dropped} more problems in this file (only the first ${MAX_ISSUES} are listed)` });
+    return { cases, issues };
+}
+/** A content id for a row: the first 16 hex characters of sha256 over its canonical JSON. */
+function caseId(row) {
+    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(row)).digest('hex').slice(0, 16);
+}
+function describeWhere(item) {
+    if (item.line !== undefined)
+        return `on line ${item.line}`;
+    if (item.record !== undefined)
+        return `in row ${item.record}`;
+    return 'earlier';
+}
+/** Reads one row's mapped fields, reporting problems with the row's location. */
+class RowContext {
+    item;
+    opts;
+    report;
+    failed = false;
+    constructor(item, opts, report) {
+        this.item = item;
+        this.opts = opts;
+        this.report = report;
+    }
+    where() {
+        return { file: this.opts.file, ...(this.item.line === undefined ? {} : { line: this.item.line }) };
+    }
+    /** " in row 4" when there is no line number to point at. */
+    rowSuffix() {
+        return this.item.line === undefined && this.item.record !== undefined ? ` in row ${this.item.record}` : '';
+    }
+    problem(field, message, hint) {
+        this.failed = true;
+        this.report({ ...this.where(), field, message: `${message}${this.rowSuffix()}`, ...(hint === undefined ? {} : { hint }) });
+        return undefined;
+    }
+    /** The raw value of a mapping: a field's value, or a template's rendering. */
+    value(role, spec) {
+        if (isTemplate(spec)) {
+            try {
+                return { ok: true, value: this.opts.engine.render(spec, this.item.row) };
+            }
+            catch (error) {
+                this.problem(`dataset.fields.${role}`, `template does not render on this row: ${templateErrorText(error)}`, this.fieldsHint());
+                return { ok: false };
+            }
+        }
+        const value = getPath(this.item.row, spec);
+        if (value === undefined) {
+            this.problem(spec, 'is missing', this.fieldsHint());
+            return { ok: false };
+        }
+        return { ok: true, value };
+    }
+    fieldsHint() {
+        const keys = Object.keys(this.item.row);
+        if (keys.length === 0)
+            return 'the row has no fields';
+        const shown = keys.slice(0, HINT_FIELDS).join(', ');
+        return `the row has: ${shown}${keys.length > HINT_FIELDS ? `, … (${keys.length} fields)` : ''}`;
+    }
+    text(role, spec) {
+        const got = this.value(role, spec);
+        if (!got.ok)
+            return undefined;
+        const text = scalarText(got.value);
+        if (text === undefined)
+            return this.problem(spec, `must be text, got ${describeJsonType(got.value)}`);
+        return text;
+    }
+    target(spec) {
+        const got = this.value('target', spec);
+        if (!got.ok)
+            return undefined;
+        const value = got.value;
+        if (Array.isArray(value)) {
+            // A list of accepted answers: any of them is right.
+            const texts = value.map(scalarText);
+            if (texts.length === 0)
+                return this.problem(spec, 'is an empty list', 'give at least one accepted answer');
+            if (texts.some((t) => t === undefined))
+                return this.problem(spec, 'must be text or a list of texts');
+            return texts;
+        }
+        const text = scalarText(value);
+        if (text === undefined)
+            return this.problem(spec, `must be text, a number or a list of texts, got ${describeJsonType(value)}`);
+        return text;
+    }
+    stringList(role, spec) {
+        const got = this.value(role, spec);
+        if (!got.ok)
+            return undefined;
+        const list = asList(got.value);
+        if (!list)
+            return this.problem(spec, `must be a list of texts, got ${describeJsonType(got.value)}`);
+        const texts = list.map(scalarText);
+        if (texts.some((t) => t === undefined))
+            return this.problem(spec, 'must be a list of texts');
+        return texts;
+    }
+    /** Tags are optional per row: a missing or null value means no tags. */
+    tags(spec) {
+        let value;
+        if (isTemplate(spec)) {
+            const got = this.value('tags', spec);
+            if (!got.ok)
+                return [];
+            value = got.value;
+        }
+        else {
+            value = getPath(this.item.row, spec);
+        }
+        if (value === undefined || value === null || value === '')
+            return [];
+        if (typeof value === 'string')
+            return [value];
+        const texts = Array.isArray(value) ? value.map(scalarText) : [undefined];
+        if (texts.some((t) => t === undefined)) {
+            this.problem(spec, `must be a tag or a list of tags, got ${describeJsonType(value)}`);
+            return [];
+        }
+        return texts;
+    }
+    id(spec) {
+        const got = this.value('id', spec);
+        if (!got.ok)
+            return undefined;
+        const value = got.value;
+        if (typeof value !== 'string' && typeof value !== 'number')
+            return this.problem(spec, `must be a string or a number to serve as the case id, got ${describeJsonType(value)}`);
+        const id = String(value);
+        if (id.trim() === '')
+            return this.problem(spec, 'is empty', 'case ids must be non-empty');
+        return id;
+    }
+}
+/** Strings as they are; numbers and booleans stringified; anything else is not text. */
+function scalarText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return undefined;
+}
+/** A list, or a string holding a JSON list (CSV cells can only hold text). */
+function asList(value) {
+    if (Array.isArray(value))
+        return value;
+    if (typeof value === 'string' && value.trimStart().startsWith('[')) {
+        try {
+            const parsed = JSON.parse(value);
+            if (Array.isArray(parsed))
+                return parsed;
+        }
+        catch {
+            // Not JSON: reported by the caller as "not a list".
+        }
+    }
+    return undefined;
+}
+/** nunjucks wraps errors in "Template render error: (unknown path)\n  Error: …"; keep the cause. */
+function templateErrorText(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
+    const last = lines[lines.length - 1] ?? message;
+    return last.replace(/^Error: /, '');
+}
+
+;// CONCATENATED MODULE: ./src/harness/fewshot.ts
+/**
+ * Few-shot example selection. Each case gets its own deterministic sample, seeded by the
+ * manifest's seed and the case id, so a resumed or sharded run sends exactly the prompts an
+ * uninterrupted run would (lm-eval seeds one generator per task, which ties a case's examples to
+ * the order cases were visited in).
+ */
+
+/** Pick `config.count` examples for `target` from `pool`, never the case itself. */
+function selectFewShot(pool, target, config) {
+    if (config.count === 0 || pool.length === 0)
+        return [];
+    const candidates = pool.filter((example) => !(example.id === target.id && example.phase === target.phase));
+    if (config.sampler === 'first_n')
+        return candidates.slice(0, config.count);
+    const random = seededRandom(`${config.seed}:${target.phase}:${target.id}`);
+    // Partial Fisher–Yates: only the first `count` positions need shuffling.
+    const picked = candidates.slice();
+    const count = Math.min(config.count, picked.length);
+    for (let i = 0; i < count; i++) {
+        const j = i + Math.floor(random() * (picked.length - i));
+        const swap = picked[i];
+        picked[i] = picked[j];
+        picked[j] = swap;
+    }
+    return picked.slice(0, count);
+}
+/** mulberry32 seeded from a sha256 of the key: small, fast and identical on every platform. */
+function seededRandom(key) {
+    let state = (0,external_node_crypto_.createHash)('sha256').update(key).digest().readUInt32LE(0);
+    return () => {
+        state = (state + 0x6d2b79f5) | 0;
+        let t = Math.imul(state ^ (state >>> 15), 1 | state);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/harness/single-turn.ts
+
+/** The variables a template sees: every field of the row, then the mapped case fields. */
+function templateContext(item) {
+    return {
+        ...item.row,
+        id: item.id,
+        input: item.input,
+        target: Array.isArray(item.target) ? item.target[0] : item.target,
+        targets: item.target,
+        choices: item.choices ?? [],
+        tags: item.tags,
+        metadata: item.metadata
+    };
+}
+/** Build the request body for one case. Throws when a template does not render. */
+function buildPrompt(item, harness, engine, pool = []) {
+    const render = (template, example) => engine.render(template, templateContext(example));
+    const shots = harness.fewshot ? selectFewShot(pool, item, harness.fewshot) : [];
+    const question = render(harness.template, item);
+    const system = harness.system === undefined ? undefined : render(harness.system, item);
+    if (harness.api === 'completions' || harness.fewshot?.as === 'text') {
+        const delimiter = harness.fewshot?.delimiter ?? '\n\n';
+        const targetTemplate = harness.fewshot?.targetTemplate ?? ' {{target}}';
+        const examples = shots.map((shot) => render(harness.template, shot) + render(targetTemplate, shot));
+        const text = [...examples, question].join(delimiter);
+        if (harness.api === 'completions') {
+            return { prompt: system === undefined ? text : `${system}${delimiter}${text}` };
+        }
+        return { messages: [...(system === undefined ? [] : [{ role: 'system', content: system }]), { role: 'user', content: text }] };
+    }
+    const targetTemplate = harness.fewshot?.targetTemplate ?? ' {{target}}';
+    const messages = [];
+    if (system !== undefined)
+        messages.push({ role: 'system', content: system });
+    for (const shot of shots) {
+        messages.push({ role: 'user', content: render(harness.template, shot) });
+        messages.push({ role: 'assistant', content: render(targetTemplate, shot).trim() });
+    }
+    messages.push({ role: 'user', content: question });
+    return { messages };
+}
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./src/scoring/_regex.ts
+/**
+ * Compiling user-written regular expressions. Environments port lm-evaluation-harness tasks whose
+ * patterns are Python regexes, so the few Python spellings with a direct JavaScript equivalent are
+ * translated rather than rejected: a leading inline flag group such as `(?s)` (GSM8K's
+ * `regexes_to_ignore` uses `(?s).*#### `), named groups `(?P<name>…)` and back-references
+ * `(?P=name)`. Everything else is JavaScript syntax.
+ */
+
+
+const INLINE_FLAGS = /^\(\?([aiLmsux]+)\)/;
+const PY_NAMED_GROUP = /(?<!\\)\(\?P</g;
+const PY_BACKREF = /(?<!\\)\(\?P=(\w+)\)/g;
+let backtrackGuard = false;
+/**
+ * Let V8 switch a regular expression to its linear-time engine once it has backtracked 50,000
+ * times, so a pattern like `(a+)+b` fails in milliseconds instead of hanging the run. Capping the
+ * scanned text does not help there: exponential backtracking needs only a few dozen characters.
+ * The switch is process-wide but only changes how long pathological matches take, never their
+ * result. V8's linear engine does not handle every pattern (not the i and u flags,
+ * back-references or lookarounds); those stay unguarded. Called on the first user pattern
+ * compiled, not at import time; idempotent.
+ */
+function enableBacktrackGuard() {
+    if (backtrackGuard)
+        return;
+    backtrackGuard = true;
+    (0,external_node_v8_namespaceObject.setFlagsFromString)('--enable-experimental-regexp-engine-on-excessive-backtracks');
+}
+/**
+ * Compile `pattern` with `flags`, translating Python-only syntax. Throws a ValidationError naming
+ * `field` (e.g. `extract.pattern`) when the pattern or flags are invalid, so a manifest problem is
+ * reported before any case runs.
+ */
+function compilePattern(pattern, flags, field) {
+    let source = pattern;
+    const merged = new Set(flags);
+    const inline = INLINE_FLAGS.exec(source);
+    if (inline) {
+        const pyFlags = inline[1] ?? '';
+        if (pyFlags.includes('x')) {
+            throw new ValidationError([
+                { field, message: `the verbose flag (?x) of /${pattern}/ has no JavaScript equivalent`, hint: 'remove the whitespace and comments, and the (?x)' }
+            ]);
+        }
+        // a, L and u choose Python's character classes; JavaScript has no such switch, so they are dropped.
+        for (const flag of pyFlags)
+            if ('ims'.includes(flag))
+                merged.add(flag);
+        source = source.slice(inline[0].length);
+    }
+    enableBacktrackGuard();
+    source = source.replace(PY_NAMED_GROUP, '(?<').replace(PY_BACKREF, '\\k<$1>');
+    try {
+        return new RegExp(source, [...merged].join(''));
+    }
+    catch (error) {
+        throw new ValidationError([
+            {
+                field,
+                message: `invalid regular expression /${pattern}/${flags}: ${error instanceof Error ? error.message : String(error)}`,
+                hint: 'patterns use JavaScript syntax; with the u flag, escape only characters that need it'
+            }
+        ], undefined, { cause: error });
+    }
+}
+/** Number of capture groups of a compiled expression (matching the empty alternative reveals them). */
+function groupCount(re) {
+    return (new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+}
+/** `/pattern/flags`, how reasons and messages show an expression. */
+function showPattern(pattern, flags = '') {
+    return `/${pattern}/${flags}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/environment/manifest.ts
 /**
  * The environment manifest (`environment.yaml`, or `environment.json`): the single source of truth
@@ -96393,7 +100252,7 @@ const OTHER_SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 /** Parse a reference without touching the disk or network. Throws ValidationError when malformed. */
 function parseEnvironmentRef(ref) {
     const fail = (expected, example) => {
-        throw new errors_ValidationError([{ message: `"${ref}" is not a valid environment reference: expected ${expected}`, hint: `e.g. ${example}` }]);
+        throw new ValidationError([{ message: `"${ref}" is not a valid environment reference: expected ${expected}`, hint: `e.g. ${example}` }]);
     };
     if (ref.startsWith('hub:')) {
         const match = HUB_REF.exec(ref);
@@ -96435,7 +100294,7 @@ async function resolvePath(ref, path, opts) {
     const absolute = (0,external_node_path_.resolve)(opts.cwd ?? process.cwd(), path);
     const info = await (0,promises_.stat)(absolute).catch(() => undefined);
     if (!info) {
-        throw new errors_ValidationError([{ message: `environment "${ref}" not found: no such folder or file (${absolute})`, hint: `expected ${REF_FORMS}` }]);
+        throw new ValidationError([{ message: `environment "${ref}" not found: no such folder or file (${absolute})`, hint: `expected ${REF_FORMS}` }]);
     }
     if (info.isDirectory())
         return { root: absolute, source: withRepoPath({ kind: 'folder', ref }, absolute) };
@@ -96447,7 +100306,7 @@ async function resolvePath(ref, path, opts) {
         const root = (0,external_node_path_.dirname)(absolute);
         return { root, source: withRepoPath({ kind: 'folder', ref }, root) };
     }
-    throw new errors_ValidationError([{ message: `"${ref}" is a file but not a .zip bundle or an environment manifest`, hint: `expected ${REF_FORMS}` }]);
+    throw new ValidationError([{ message: `"${ref}" is a file but not a .zip bundle or an environment manifest`, hint: `expected ${REF_FORMS}` }]);
 }
 // ---------------------------------------------------------------- hub
 /** The hub index format: published bundles, each pinned by its sha256. */
@@ -96481,12 +100340,12 @@ async function resolveHub(ref, wanted, opts) {
         available.push(...entries.map((e) => `${e.version} (${opts.hubIndexUrl})`));
     }
     if (available.length > 0) {
-        throw new errors_ValidationError([
+        throw new ValidationError([
             { message: `hub environment "${wanted.name}" has no version ${wanted.version}`, hint: `available: ${available.join(', ')}; write hub:${wanted.name} for the newest` }
         ]);
     }
     const names = await listHub(hubDir);
-    throw new errors_ValidationError([
+    throw new ValidationError([
         {
             message: `no environment "${wanted.name}" in the hub (${hubDir}${opts.hubIndexUrl ? ` or ${opts.hubIndexUrl}` : ''})`,
             hint: names.length ? `available: ${names.join(', ')}` : 'the hub is empty; use a folder path or github:OWNER/REPO[/PATH]@REF'
@@ -96597,12 +100456,12 @@ async function resolveGithub(ref, gh, opts) {
     const top = (await (0,promises_.readdir)(dir, { withFileTypes: true })).filter((d) => d.name !== '__MACOSX');
     const first = top[0];
     if (top.length !== 1 || !first?.isDirectory()) {
-        throw new errors_ValidationError([{ message: `the archive of ${ref} does not have the single top folder GitHub zipballs have`, hint: `found: ${top.map((d) => d.name).join(', ') || 'nothing'}` }]);
+        throw new ValidationError([{ message: `the archive of ${ref} does not have the single top folder GitHub zipballs have`, hint: `found: ${top.map((d) => d.name).join(', ') || 'nothing'}` }]);
     }
     const repoRoot = (0,external_node_path_.join)(dir, first.name);
     const root = gh.path ? (0,external_node_path_.join)(repoRoot, ...gh.path.split('/')) : repoRoot;
     if (!(await (0,promises_.stat)(root).catch(() => undefined))?.isDirectory()) {
-        throw new errors_ValidationError([{ message: `${gh.owner}/${gh.repo}@${gh.ref} has no folder "${gh.path ?? ''}"`, hint: 'PATH in github:OWNER/REPO/PATH@REF is the environment folder inside the repository' }]);
+        throw new ValidationError([{ message: `${gh.owner}/${gh.repo}@${gh.ref} has no folder "${gh.path ?? ''}"`, hint: 'PATH in github:OWNER/REPO/PATH@REF is the environment folder inside the repository' }]);
     }
     return { root, source: { kind: 'github', ref, path: gh.path ?? '.' }, tempDir: dir };
 }
@@ -96651,7 +100510,7 @@ async function loadEnvironment(ref, opts = {}) {
     const result = await loadFolder(resolved.root, resolved.source, opts);
     if (!result.environment || result.errors.length > 0) {
         const n = result.errors.length;
-        throw new errors_ValidationError(result.errors, `Environment "${ref}" is not valid (${n} problem${n === 1 ? '' : 's'}):`);
+        throw new ValidationError(result.errors, `Environment "${ref}" is not valid (${n} problem${n === 1 ? '' : 's'}):`);
     }
     return result.environment;
 }
@@ -96666,7 +100525,7 @@ async function validateEnvironment(ref, opts = {}) {
         resolved = await resolveEnvironment(ref, opts);
     }
     catch (error) {
-        if (error instanceof errors_ValidationError)
+        if (error instanceof ValidationError)
             return { errors: error.issues, warnings: [] };
         throw error;
     }
@@ -96903,8 +100762,6 @@ function dedupe(issues) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/yazl/index.js
-var yazl = __nccwpck_require__(3044);
 ;// CONCATENATED MODULE: ./src/environment/pack.ts
 /**
  * Packing an environment folder into a bundle (.zip) that hubs and `benchgen validate` accept.
@@ -96935,7 +100792,7 @@ async function packEnvironment(folder, outFile, opts = {}) {
     const root = (0,external_node_path_.resolve)(folder);
     const result = await validateEnvironment(root, opts);
     if (!result.environment)
-        throw new errors_ValidationError(result.errors, `Cannot pack ${folder}: it is not a valid environment (${result.errors.length} problems):`);
+        throw new ValidationError(result.errors, `Cannot pack ${folder}: it is not a valid environment (${result.errors.length} problems):`);
     const env = result.environment;
     const out = (0,external_node_path_.resolve)(outFile ?? (0,external_node_path_.join)((0,external_node_path_.dirname)(root), `${env.manifest.name}-${env.manifest.version}.zip`));
     const paths = (await listFiles(root, out)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -96970,7 +100827,7 @@ async function listFiles(root, outFile) {
             if (entry.isSymbolicLink() || (await (0,promises_.lstat)(full)).isSymbolicLink()) {
                 // Bundles may not hold links (extraction refuses them), and following one could pack
                 // files from outside the environment.
-                throw new errors_ValidationError([{ file: rel, message: 'is a symbolic link; bundles hold regular files only', hint: 'replace it with a copy of the file' }]);
+                throw new ValidationError([{ file: rel, message: 'is a symbolic link; bundles hold regular files only', hint: 'replace it with a copy of the file' }]);
             }
             if (entry.isDirectory())
                 await walk(full);
@@ -96981,11 +100838,6 @@ async function listFiles(root, outFile) {
     await walk(root);
     return found;
 }
-
-;// CONCATENATED MODULE: ./src/cli/io.ts
-const write = (stream, text) => {
-    stream.write(text.endsWith('\n') ? text : `${text}\n`);
-};
 
 ;// CONCATENATED MODULE: ./src/cli/env-commands.ts
 /** `benchgen validate` and `benchgen pack`: authoring tools for environments. */
@@ -97025,6 +100877,865 @@ function registerEnvironmentCommands(program, io, setExit) {
         const result = await packEnvironment(source, flags.out ? (0,external_node_path_.resolve)(io.cwd, flags.out) : undefined);
         write(io.stdout, `Wrote ${result.file}: ${result.files} files, ${result.bytes} bytes, hash ${result.hash}`);
     });
+}
+
+;// CONCATENATED MODULE: ./src/leaderboard/board.ts
+/**
+ * The leaderboard's rules, as pure functions: a run in, a new board out; a board in, ranked rows
+ * out. No I/O here: the CLI reads and writes the file, the data branch reads and writes commits.
+ */
+
+/** Default cap of each model's history list. */
+const DEFAULT_MAX_HISTORY = 50;
+/**
+ * Record `run` on `board` and return the new board (the input is not modified). The same as
+ * `applyRun(board, run, {policy, ...options}).board`.
+ */
+function addRun(board, run, policy = board.policy, options = {}) {
+    return applyRun(board, run, { ...options, policy }).board;
+}
+/**
+ * Record `run` on `board`: its entry goes into the model's history (newest first, capped at
+ * `maxHistory`), the environment's newest hash moves to the run's when the run is the newest,
+ * and every model of the environment has its shown run chosen again from its shown run and
+ * history, by `policy`:
+ * - `best`: runs on the environment's newest hash first (a changed dataset or scorer makes old
+ *   scores incomparable, and a best score on the old hash would otherwise hide every new run),
+ *   then the highest score, then the newest;
+ * - `latest`: the newest run (by its end time).
+ * The shown run is kept even when it falls out of the history, so the best run never gets lost.
+ * Adding a run already on the board (same `runId(info)`) changes nothing.
+ */
+function applyRun(board, run, options = {}) {
+    const policy = options.policy ?? board.policy;
+    const maxHistory = Math.max(1, Math.floor(options.maxHistory ?? DEFAULT_MAX_HISTORY));
+    const entry = toEntry(run);
+    const envName = run.info.environment.name;
+    // Own properties only: an environment called "constructor" must not find Object's.
+    const previousEnv = board_own(board.environments, envName);
+    const previousModel = previousEnv && board_own(previousEnv.models, entry.modelKey);
+    const existing = previousModel && [previousModel.current, ...previousModel.history].find((e) => e.id === entry.id);
+    if (existing)
+        return { board, entry: existing, status: 'duplicate' };
+    const newest = !previousEnv || compareDates(entry.date, previousEnv.date) >= 0;
+    const env = {
+        hash: newest ? entry.envHash : previousEnv.hash,
+        version: newest ? entry.envVersion : previousEnv.version,
+        date: newest ? entry.date : previousEnv.date,
+        models: previousEnv?.models ?? {}
+    };
+    const history = byDateDesc([entry, ...(previousModel?.history ?? [])]).slice(0, maxHistory);
+    const models = new Map(Object.entries(env.models));
+    models.set(entry.modelKey, { name: previousModel?.name ?? entry.modelName, current: previousModel?.current ?? entry, history });
+    // Choose every model's shown run again: the newest hash may have moved, which changes `best`.
+    for (const [key, model] of models) {
+        // The new run competes even when it is too old to stay in the history.
+        const pool = uniqueById([model.current, ...(key === entry.modelKey ? [entry] : []), ...model.history]);
+        const current = choose(pool, policy, env.hash);
+        const flag = (e) => ({ ...e, hashChanged: e.envHash !== env.hash });
+        models.set(key, { name: model.history[0]?.modelName ?? model.name, current: flag(current), history: model.history.map(flag) });
+    }
+    const standing = models.get(entry.modelKey);
+    const status = standing.current.id !== entry.id ? 'kept' : previousModel ? 'replaced' : 'added';
+    // Object.fromEntries defines own properties, so no name can reach a prototype.
+    const environments = Object.fromEntries([...Object.entries(board.environments), [envName, { ...env, models: Object.fromEntries(models) }]]);
+    return {
+        board: { ...board, policy, environments },
+        entry: [standing.current, ...standing.history].find((e) => e.id === entry.id) ?? { ...entry, hashChanged: entry.envHash !== env.hash },
+        status
+    };
+}
+/**
+ * A run's identity on the board: environment hash, model key, settings fingerprint and start
+ * time, hashed. The same run folder always gives the same id; two runs never share one.
+ */
+function runId(info) {
+    return (0,external_node_crypto_.createHash)('sha256').update([info.environment.hash, info.model.key, info.fingerprint, info.startedAt].join('\0')).digest('hex').slice(0, 16);
+}
+/** The entry `run` becomes on the board (its `hashChanged` is set by `applyRun`). */
+function toEntry(run) {
+    const { info, scores } = run;
+    const n = metric(scores, 'n');
+    return {
+        id: runId(info),
+        modelKey: info.model.key,
+        modelName: info.model.name,
+        envHash: info.environment.hash,
+        envVersion: info.environment.version,
+        hashChanged: false,
+        score: metric(scores, 'score'),
+        scoreCiLow: metric(scores, 'score_ci_low'),
+        scoreCiHigh: metric(scores, 'score_ci_high'),
+        accuracy: metric(scores, 'accuracy'),
+        answerRate: metric(scores, 'answer_rate'),
+        costUsd: metric(scores, 'cost_usd'),
+        latencyP50Ms: metric(scores, 'latency_p50_ms'),
+        cases: n !== null && Number.isInteger(n) && n >= 0 ? n : info.cases,
+        date: info.endedAt ?? info.startedAt,
+        ...(info.git.sha ? { commitSha: info.git.sha } : {}),
+        ...(info.git.ref ? { ref: info.git.ref } : {}),
+        ...(run.runId ? { runId: run.runId } : {}),
+        ...(run.runUrl ? { runUrl: run.runUrl } : {})
+    };
+}
+/**
+ * The board's environments with their models ranked: highest score first (a missing score
+ * last), ties broken by the interval's lower bound, then the newer run, then the model key.
+ */
+function rank(board, options = {}) {
+    const names = Object.keys(board.environments)
+        .filter((name) => options.env === undefined || name === options.env)
+        .sort();
+    return names.map((name) => {
+        const env = board.environments[name];
+        const sorted = Object.entries(env.models)
+            .map(([modelKey, model]) => ({ modelKey, entry: model.current, runs: model.history.length }))
+            .sort((a, b) => desc(a.entry.score, b.entry.score) || desc(a.entry.scoreCiLow, b.entry.scoreCiLow) || compareDates(b.entry.date, a.entry.date) || cmp(a.modelKey, b.modelKey));
+        const rows = [];
+        sorted.forEach((row, i) => {
+            const previous = rows[i - 1];
+            const tied = previous !== undefined && previous.entry.score === row.entry.score;
+            rows.push({ ...row, rank: tied ? previous.rank : i + 1 });
+        });
+        return { name, hash: env.hash, version: env.version, date: env.date, policy: board.policy, rows };
+    });
+}
+function choose(pool, policy, newestHash) {
+    const [first, ...rest] = pool;
+    let chosen = first;
+    for (const candidate of rest)
+        if (preferred(candidate, chosen, policy, newestHash))
+            chosen = candidate;
+    return chosen;
+}
+/** Whether `a` should be shown rather than `b`; on a full tie, `b` (the earlier in the pool) stays. */
+function preferred(a, b, policy, newestHash) {
+    if (policy === 'latest')
+        return compareDates(a.date, b.date) > 0;
+    const onHash = Number(a.envHash === newestHash) - Number(b.envHash === newestHash);
+    if (onHash !== 0)
+        return onHash > 0;
+    const byScore = desc(a.score, b.score);
+    if (byScore !== 0)
+        return byScore < 0;
+    return compareDates(a.date, b.date) > 0;
+}
+function uniqueById(entries) {
+    const byId = new Map();
+    for (const e of entries)
+        if (!byId.has(e.id))
+            byId.set(e.id, e);
+    return [...byId.values()];
+}
+function byDateDesc(entries) {
+    return [...entries].sort((a, b) => compareDates(b.date, a.date) || cmp(a.id, b.id));
+}
+/** Orders ISO dates by time; an unparsable date sorts before every valid one. */
+function compareDates(a, b) {
+    const ta = Date.parse(a);
+    const tb = Date.parse(b);
+    if (Number.isNaN(ta) || Number.isNaN(tb))
+        return Number(!Number.isNaN(ta)) - Number(!Number.isNaN(tb)) || cmp(a, b);
+    return ta - tb;
+}
+/** Descending order of numbers with null last: negative when `a` comes first. */
+function desc(a, b) {
+    if (a === b)
+        return 0;
+    if (a === null)
+        return 1;
+    if (b === null)
+        return -1;
+    return b - a;
+}
+function board_own(record, key) {
+    return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+function metric(scores, key) {
+    const value = scores[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+;// CONCATENATED MODULE: ./src/leaderboard/schema.ts
+/**
+ * `leaderboard.json`: per environment (keyed by name), the chosen run of each model (the best or
+ * the latest, see board.ts) and a bounded history of its runs. The zod schema is the single
+ * source of truth; the types are inferred from it.
+ *
+ * Numbers follow scores.json: scores are fractions (0.6058), latency in milliseconds, cost in USD.
+ * A metric the run did not report is `null`, never a made-up 0.
+ */
+
+
+/** The version this code writes and reads. A file with another version is refused with a hint. */
+const LEADERBOARD_SCHEMA_VERSION = 1;
+/** How each model's shown run is chosen: its highest score, or its most recent run. */
+const LeaderboardPolicy = schemas_enum(['best', 'latest']);
+const schema_metric = schemas_number().nullable();
+/** One run of one model on one environment, as the leaderboard records it. */
+const LeaderboardEntry = object({
+    /**
+     * Identity of the run (see `runId()` in board.ts): adding the same run folder twice, or
+     * retrying a data-branch write that in fact landed, leaves the board unchanged.
+     */
+    id: schemas_string().min(1),
+    modelKey: schemas_string().min(1),
+    modelName: schemas_string(),
+    /** The environment's content hash when this run was made. */
+    envHash: schemas_string(),
+    envVersion: schemas_string(),
+    /**
+     * True when `envHash` differs from the environment's newest hash (the hash of its most recent
+     * run): the run scored other data or scorers, so it may not be comparable with the others.
+     * Recomputed by every `addRun`.
+     */
+    hashChanged: schemas_boolean().default(false),
+    score: schema_metric,
+    /** The 95% interval of `score`. */
+    scoreCiLow: schema_metric,
+    scoreCiHigh: schema_metric,
+    accuracy: schema_metric,
+    answerRate: schema_metric,
+    costUsd: schema_metric,
+    latencyP50Ms: schema_metric,
+    /** Cases scored (scores.json `n`, else run.json `cases`). */
+    cases: schemas_number().int().nonnegative(),
+    /** When the run ended (its start when it has no end), ISO 8601. */
+    date: schemas_string(),
+    commitSha: schemas_string().optional(),
+    /** The git ref the run was made on, e.g. `refs/heads/main`. */
+    ref: schemas_string().optional(),
+    /** The CI run that produced it (e.g. a GitHub Actions run id), when known. */
+    runId: schemas_string().optional(),
+    /** A link to that CI run, when known. */
+    runUrl: schemas_string().optional()
+});
+/** One model on one environment: the run shown, and its recent runs newest first. */
+const ModelStanding = object({
+    /** The model's display name, from its newest run. */
+    name: schemas_string(),
+    /** The run the leaderboard shows for this model, chosen by the policy. */
+    current: LeaderboardEntry,
+    /** Recent runs, newest first, at most `maxHistory` (default 50) of them. */
+    history: array(LeaderboardEntry)
+});
+/** One environment's board. */
+const EnvironmentBoard = object({
+    /** The hash of the environment's most recent run (by run date); entries differing are flagged. */
+    hash: schemas_string(),
+    /** The version of that run. */
+    version: schemas_string(),
+    /** The date of that run. */
+    date: schemas_string(),
+    /** Keyed by model key. */
+    models: record(schemas_string(), ModelStanding)
+});
+/** The whole file. */
+const Leaderboard = object({
+    schemaVersion: literal(LEADERBOARD_SCHEMA_VERSION),
+    /** The policy of the last `addRun`; `benchgen leaderboard add` keeps it when --policy is not given. */
+    policy: LeaderboardPolicy.default('best'),
+    /** Keyed by environment name. */
+    environments: record(schemas_string(), EnvironmentBoard)
+});
+/** A board with no environments. */
+function emptyLeaderboard(policy = 'best') {
+    return { schemaVersion: LEADERBOARD_SCHEMA_VERSION, policy, environments: {} };
+}
+/**
+ * Parse `leaderboard.json` text. Throws a ValidationError naming `file`, listing every problem
+ * (field path and message), with a hint for a file from another version of the tool.
+ */
+function parseLeaderboard(text, file = 'leaderboard.json') {
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch (cause) {
+        throw new ValidationError([{ file, message: 'is not valid JSON', hint: 'fix or delete the file; `benchgen leaderboard add` starts a new one' }], undefined, { cause });
+    }
+    const version = typeof raw === 'object' && raw !== null ? raw.schemaVersion : undefined;
+    if (typeof version === 'number' && version !== LEADERBOARD_SCHEMA_VERSION) {
+        throw new ValidationError([
+            { file, field: 'schemaVersion', message: `is ${version}; this benchgen reads version ${LEADERBOARD_SCHEMA_VERSION}`, hint: version > LEADERBOARD_SCHEMA_VERSION ? 'upgrade benchgen-eval' : 'rebuild the leaderboard from its run folders' }
+        ]);
+    }
+    const result = Leaderboard.safeParse(raw);
+    if (!result.success) {
+        throw new ValidationError(result.error.issues.map((issue) => ({ file, field: issue.path.join('.') || undefined, message: issue.message })), `${file} is not a leaderboard file:`);
+    }
+    return result.data;
+}
+/**
+ * The file's text: pretty JSON with a trailing newline, environments and models in key order so
+ * two writers of the same board produce the same bytes (and the data branch's diffs stay small).
+ */
+function serializeLeaderboard(board) {
+    const environments = {};
+    for (const name of Object.keys(board.environments).sort()) {
+        const env = board.environments[name];
+        const models = {};
+        for (const key of Object.keys(env.models).sort())
+            models[key] = env.models[key];
+        environments[name] = { ...env, models };
+    }
+    return `${JSON.stringify({ ...board, environments }, null, 2)}\n`;
+}
+/** JSON Schema of the file, for editors and other tools (generated from the zod schema). */
+function leaderboardJsonSchema() {
+    return { ...z.toJSONSchema(Leaderboard, { io: 'input' }), title: 'BenchGen Eval leaderboard (leaderboard.json)' };
+}
+
+;// CONCATENATED MODULE: ./src/leaderboard/file.ts
+/** The leaderboard file on disk: the I/O shell around parseLeaderboard/serializeLeaderboard. */
+
+
+
+/** Read and validate a leaderboard file; errors name the file and say what to do. */
+async function readLeaderboardFile(path, options = {}) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (cause) {
+        if (cause.code === 'ENOENT' && options.missingOk)
+            return emptyLeaderboard();
+        throw new ValidationError([{ file: path, message: 'cannot be read', hint: 'create it with `benchgen leaderboard add RUN_DIR --file FILE`' }], undefined, { cause });
+    }
+    return parseLeaderboard(text, path);
+}
+/** Write a board through a temporary file and a rename, so a reader never sees half a file. */
+async function writeLeaderboardFile(path, board) {
+    const temp = `${path}.${process.pid}.tmp`;
+    await (0,promises_.writeFile)(temp, serializeLeaderboard(board));
+    await (0,promises_.rename)(temp, path);
+}
+
+;// CONCATENATED MODULE: ./src/leaderboard/markdown.ts
+/**
+ * The leaderboard as markdown, for a README, a job summary or the data branch's
+ * `leaderboard.md`. Pure: a board in, a string out.
+ *
+ * Environment and model names, keys, refs and URLs come from run files anyone with a model
+ * endpoint can influence; every such cell goes through `escapeInline`, hashes and shas are
+ * shown only when they look like hashes, and links only when they are http(s) URLs.
+ */
+
+
+
+
+/** Marks a run on another environment hash than the environment's newest. */
+const HASH_CHANGED_MARK = '†';
+const POLICY_TEXT = { best: 'best run of each model', latest: 'latest run of each model' };
+/** The whole board: a title, then one section per environment with its ranked table. */
+function leaderboardMarkdown(board, options = {}) {
+    const { title = 'Leaderboard' } = options;
+    const environments = rank(board, options.env === undefined ? {} : { env: options.env });
+    const parts = [];
+    if (title)
+        parts.push(`## ${escape_escapeInline(title)}`);
+    if (environments.length === 0)
+        parts.push(options.env === undefined ? '_No runs on the leaderboard yet._' : `_No runs of ${escape_escapeInline(options.env)} on the leaderboard._`);
+    for (const env of environments)
+        parts.push(environmentSection(env));
+    return `${parts.join('\n\n')}\n`;
+}
+/** One environment: its heading, what the table shows, the table, and the hash note if needed. */
+function environmentSection(env) {
+    const models = `${env.rows.length} model${env.rows.length === 1 ? '' : 's'}`;
+    const lines = [
+        `### ${escape_escapeInline(env.name, { maxChars: 120 })}`,
+        '',
+        `Version ${escape_escapeInline(env.version, { maxChars: 40 })} · hash ${hashText(env.hash)} · ${POLICY_TEXT[env.policy]} · ${models}`,
+        '',
+        leaderboardTable(env.rows)
+    ];
+    const changed = env.rows.filter((row) => row.entry.hashChanged);
+    if (changed.length > 0) {
+        lines.push('', `<sub>${HASH_CHANGED_MARK} Run on another environment hash than the newest (${hashText(env.hash)}): its data or scoring differed, so its numbers may not compare.</sub>`);
+    }
+    return lines.join('\n');
+}
+/** The ranked table of one environment. */
+function leaderboardTable(rows) {
+    const header = ['#', 'Model', 'Score (95% CI)', 'Accuracy', 'Answer rate', 'Cost', 'Latency p50', 'Cases', 'Date', 'Commit'];
+    const body = rows.map((row) => {
+        const e = row.entry;
+        return [
+            String(row.rank),
+            markdown_modelCell(row),
+            markdown_scoreCell(e.score, e.scoreCiLow, e.scoreCiHigh),
+            format_formatMetric(e.accuracy, 'fraction'),
+            format_formatMetric(e.answerRate, 'fraction'),
+            format_formatMetric(e.costUsd, 'usd'),
+            format_formatMetric(e.latencyP50Ms, 'ms'),
+            format_formatMetric(e.cases, 'count'),
+            dateText(e.date),
+            commitCell(e.commitSha, e.runUrl)
+        ];
+    });
+    return markdownTable([header, ...body], { align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'] });
+}
+function markdown_modelCell(row) {
+    const { entry } = row;
+    const name = escape_escapeInline(entry.modelName || row.modelKey, { maxChars: 100 });
+    const key = entry.modelName && entry.modelName !== row.modelKey ? ` <sub>${escape_escapeInline(row.modelKey, { maxChars: 100 })}</sub>` : '';
+    return `${name}${key}${entry.hashChanged ? ` ${HASH_CHANGED_MARK}` : ''}`;
+}
+/** `60.6% (57.1% to 64.0%)`; the interval is left out when the run did not report one. */
+function markdown_scoreCell(score, low, high) {
+    const value = format_formatMetric(score, 'fraction');
+    if (score === null || low === null || high === null)
+        return value;
+    return `${value} (${format_formatInterval({ low, high }, 'fraction')})`;
+}
+/** `2025-03-01`: the UTC day of an ISO date; anything unparsable is escaped as given. */
+function dateText(iso) {
+    const time = Date.parse(iso);
+    return Number.isNaN(time) ? escape_escapeInline(iso, { maxChars: 40 }) : new Date(time).toISOString().slice(0, 10);
+}
+function commitCell(sha, url) {
+    const text = sha === undefined ? '' : /^[0-9a-f]{7,64}$/i.test(sha) ? `\`${sha.slice(0, 7)}\`` : escape_escapeInline(sha, { maxChars: 12 });
+    const link = url === undefined ? undefined : safeUrl(url);
+    if (link === undefined)
+        return text || MISSING;
+    return `[${text || 'run'}](${link})`;
+}
+/** A short hash for prose: `9f2c4e7a1b3d` in a code span, or escaped text when it is not a hash. */
+function hashText(hash) {
+    const short = hash.replace(/^sha256:/, '').slice(0, 12);
+    return /^[0-9a-z]+$/i.test(short) ? `\`${short}\`` : escape_escapeInline(short);
+}
+/**
+ * `url` as a markdown link target when it is an http(s) URL, with the characters that could end
+ * the target or the table cell percent-encoded; otherwise undefined (shown unlinked).
+ */
+function safeUrl(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return undefined;
+    return parsed.href.replace(/[()|<>\s\\[\]`*_~"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/leaderboard/html/data.ts
+/**
+ * What the leaderboard page embeds: each environment's ranked rows with raw numbers (for
+ * sorting) and the same numbers formatted by `format.ts` (for showing), so the page spells them
+ * exactly like the markdown. Pure; the page's script (`script.ts`) is the only reader.
+ */
+
+
+
+function buildLeaderboardPayload(board, options = {}) {
+    const environments = rank(board, options.env === undefined ? {} : { env: options.env }).map((env) => ({
+        name: env.name,
+        version: env.version,
+        hash: env.hash,
+        policy: env.policy,
+        rows: env.rows.map(({ rank: position, modelKey, entry: e }) => ({
+            rank: position,
+            modelKey,
+            modelName: e.modelName || modelKey,
+            hashChanged: e.hashChanged,
+            envHash: e.envHash,
+            score: e.score,
+            scoreText: format_formatMetric(e.score, 'fraction'),
+            ciText: e.scoreCiLow === null || e.scoreCiHigh === null ? null : format_formatInterval({ low: e.scoreCiLow, high: e.scoreCiHigh }, 'fraction'),
+            accuracy: e.accuracy,
+            accuracyText: format_formatMetric(e.accuracy, 'fraction'),
+            answerRate: e.answerRate,
+            answerRateText: format_formatMetric(e.answerRate, 'fraction'),
+            costUsd: e.costUsd,
+            costText: format_formatMetric(e.costUsd, 'usd'),
+            latencyP50Ms: e.latencyP50Ms,
+            latencyText: format_formatMetric(e.latencyP50Ms, 'ms'),
+            cases: e.cases,
+            casesText: format_formatMetric(e.cases, 'count'),
+            date: isoOrEmpty(e.date),
+            // Shown with textContent, so an unparsable date is shown as written (no escaping needed).
+            dateText: isoOrEmpty(e.date).slice(0, 10) || e.date,
+            commitSha: e.commitSha ?? null,
+            ref: e.ref ?? null,
+            runUrl: e.runUrl === undefined ? null : (safeUrl(e.runUrl) ?? null)
+        }))
+    }));
+    return { version: 1, title: options.title ?? 'Leaderboard', environments };
+}
+/** A date normalised to ISO 8601 UTC (sortable as text), or '' when it does not parse. */
+function isoOrEmpty(date) {
+    const time = Date.parse(date);
+    return Number.isNaN(time) ? '' : new Date(time).toISOString();
+}
+
+;// CONCATENATED MODULE: ./src/leaderboard/html/script.ts
+/**
+ * The leaderboard page's script, inlined into a `<script>` element: plain ES2017, no network.
+ * It reads the payload (see `data.ts`) from the `#board-data` JSON block and builds one sortable
+ * table per environment.
+ *
+ * As in the run report: data reaches the DOM only through `textContent`, `setAttribute` and
+ * properties, never `innerHTML`. Kept as a string with no backtick, no dollar-brace and no
+ * closing script tag (a test checks).
+ */
+const LEADERBOARD_SCRIPT = String.raw `(function () {
+  'use strict';
+  var DASH = '\u2014', DOT = ' \u00b7 ', DAGGER = '\u2020';
+  var collator = new Intl.Collator('en', { numeric: true });
+  var POLICY = { best: 'Best run of each model', latest: 'Latest run of each model' };
+  /* first: the direction of the first click (1 ascending, -1 descending): best values first. */
+  var COLUMNS = [
+    { key: 'rank', label: '#', num: true, first: 1 },
+    { key: 'model', label: 'Model', first: 1 },
+    { key: 'score', label: 'Score (95% CI)', num: true, first: -1 },
+    { key: 'accuracy', label: 'Accuracy', num: true, first: -1 },
+    { key: 'answerRate', label: 'Answer rate', num: true, first: -1 },
+    { key: 'costUsd', label: 'Cost', num: true, first: 1 },
+    { key: 'latencyP50Ms', label: 'Latency p50', num: true, first: 1 },
+    { key: 'cases', label: 'Cases', num: true, first: -1 },
+    { key: 'date', label: 'Date', first: -1 },
+    { key: 'commit', label: 'Commit', first: 1 }
+  ];
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }
+  function shortHash(h) { return String(h || '').replace(/^sha256:/, '').slice(0, 12); }
+  function versionText(v) { return /^v/i.test(v) ? v : 'v' + v; }
+  function safeHref(url) { return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null; }
+
+  function value(row, key) {
+    if (key === 'model') return row.modelName;
+    if (key === 'commit') return row.commitSha || '';
+    return row[key];
+  }
+  /* Missing values (null, '') sort last in both directions; ties keep the rank order. */
+  function comparator(key, dir) {
+    return function (a, b) {
+      var x = value(a, key), y = value(b, key), r;
+      var mx = x === null || x === undefined || x === '', my = y === null || y === undefined || y === '';
+      if (mx || my) r = mx && my ? 0 : mx ? 1 : -1;
+      else r = dir * (typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y)));
+      return r || a.rank - b.rank || collator.compare(a.modelKey, b.modelKey);
+    };
+  }
+
+  function cell(tr, cls, text, title) {
+    var td = add(tr, el('td', cls, text));
+    if (title) td.title = title;
+    return td;
+  }
+  function renderRows(tbody, rows) {
+    while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+    rows.forEach(function (r) {
+      var tr = add(tbody, el('tr', r.hashChanged ? 'stale' : ''));
+      tr.setAttribute('data-model-key', r.modelKey);
+      cell(tr, 'num rank', r.rank);
+      var model = cell(tr, 'model');
+      add(model, el('span', 'name', r.modelName));
+      if (r.modelKey !== r.modelName) add(model, el('span', 'key muted', r.modelKey));
+      if (r.hashChanged) {
+        var mark = add(model, el('span', 'stale-mark', DAGGER));
+        mark.title = 'Run on environment hash ' + shortHash(r.envHash) + ', not the newest: its numbers may not compare.';
+        mark.setAttribute('aria-label', 'older environment hash');
+      }
+      var score = cell(tr, 'num score');
+      add(score, el('span', 'value', r.scoreText));
+      if (r.ciText) add(score, el('span', 'ci', r.ciText));
+      cell(tr, 'num', r.accuracyText);
+      cell(tr, 'num', r.answerRateText);
+      cell(tr, 'num', r.costText);
+      cell(tr, 'num', r.latencyText);
+      cell(tr, 'num', r.casesText);
+      cell(tr, 'date', r.dateText, r.date);
+      var commit = cell(tr, 'mono commit', null, r.ref ? r.commitSha + ' (' + r.ref + ')' : r.commitSha);
+      var text = r.commitSha ? r.commitSha.slice(0, 7) : (r.runUrl ? 'run' : DASH);
+      var href = safeHref(r.runUrl);
+      if (href) {
+        var a = add(commit, el('a', null, text));
+        a.setAttribute('href', href);
+        a.setAttribute('rel', 'noopener noreferrer');
+        a.title = 'The CI run that produced this result';
+      } else commit.textContent = text;
+    });
+  }
+
+  function renderEnvironment(box, env, index) {
+    var section = add(box, el('section', 'board'));
+    section.setAttribute('aria-labelledby', 'env-' + index);
+    var h2 = add(section, el('h2', null, env.name + ' '));
+    h2.id = 'env-' + index;
+    add(h2, el('span', 'version', versionText(env.version)));
+    var meta = add(section, el('ul', 'meta'));
+    var hash = add(meta, el('li', null, 'Environment hash '));
+    add(hash, el('b', 'mono', shortHash(env.hash))).title = env.hash;
+    add(meta, el('li', null, POLICY[env.policy] || env.policy));
+    add(meta, el('li', null, env.rows.length + (env.rows.length === 1 ? ' model' : ' models')));
+    var wrap = add(section, el('div', 'table-wrap'));
+    var table = add(wrap, el('table', 'board'));
+    add(table, el('caption', 'sr-only', env.name + ': models ranked by score; activate a column header to sort'));
+    var tr = add(add(table, el('thead')), el('tr'));
+    var tbody = add(table, el('tbody'));
+    var state = { key: 'rank', dir: 1 };
+    COLUMNS.forEach(function (c) {
+      var th = add(tr, el('th', c.num ? 'num' : ''));
+      th.setAttribute('scope', 'col');
+      th.setAttribute('data-sort-key', c.key);
+      th.setAttribute('aria-sort', c.key === 'rank' ? 'ascending' : 'none');
+      var btn = add(th, el('button', 'sort', c.label));
+      btn.type = 'button';
+      btn.addEventListener('click', function () {
+        state.dir = state.key === c.key ? -state.dir : c.first;
+        state.key = c.key;
+        tr.querySelectorAll('th').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
+        th.setAttribute('aria-sort', state.dir > 0 ? 'ascending' : 'descending');
+        renderRows(tbody, env.rows.slice().sort(comparator(state.key, state.dir)));
+      });
+    });
+    renderRows(tbody, env.rows);
+    if (env.rows.some(function (r) { return r.hashChanged; })) {
+      add(section, el('p', 'note', DAGGER + ' Run on another environment hash than the newest (' + shortHash(env.hash) + '): its data or scoring differed, so its numbers may not compare.'));
+    }
+  }
+
+  function main() {
+    var D = JSON.parse($('board-data').textContent);
+    document.title = D.title + ' ' + DASH + ' BenchGen Eval';
+    $('board-title').textContent = D.title;
+    var envs = D.environments;
+    $('board-summary').textContent = envs.length + (envs.length === 1 ? ' environment' : ' environments') + DOT + 'sort a table by activating its column headers';
+    var box = $('boards');
+    if (!envs.length) add(box, el('p', 'muted', 'No runs on the leaderboard yet.'));
+    envs.forEach(function (env, i) { renderEnvironment(box, env, i); });
+    document.body.setAttribute('data-ready', 'true');
+  }
+  try { main(); } catch (e) {
+    var f = $('fatal');
+    f.hidden = false;
+    f.textContent = 'This page could not show its data: ' + (e && e.message ? e.message : String(e));
+  }
+})();`;
+
+;// CONCATENATED MODULE: ./src/leaderboard/html.ts
+/**
+ * The leaderboard as one self-contained HTML page (`leaderboard.html`), in the run report's
+ * style: inline CSS and script, the data embedded once as JSON, and a Content-Security-Policy
+ * that allows no network access, so it opens the same from file://, an artifact or a static
+ * host (GitHub Pages on the data branch).
+ *
+ * Model and environment names are untrusted: they travel only inside the JSON block (escaped by
+ * `jsonForScript` so they cannot end it) and the script inserts them with `textContent`.
+ */
+
+
+
+
+
+/** Renders the page. Pure: the same board gives the same string. */
+function renderLeaderboardHtml(board, options = {}) {
+    const data = jsonForScript(buildLeaderboardPayload(board, options));
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(LEADERBOARD_SCRIPT)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="benchgen-eval">
+<title>Leaderboard — BenchGen Eval</title>
+<link rel="icon" href="data:,">
+<style>${REPORT_CSS}${LEADERBOARD_CSS}</style>
+</head>
+<body>
+${html_BODY}
+<script type="application/json" id="board-data">${data}</script>
+<script>${LEADERBOARD_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+/** Additions to the report's stylesheet for the ranked tables. */
+const LEADERBOARD_CSS = String.raw `
+section.board h2 .version { color: var(--muted); font-weight: 400; }
+section.board .meta { margin-bottom: 10px; }
+table.board { width: 100%; min-width: 900px; border-collapse: collapse; }
+table.board th, table.board td { padding: 7px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid var(--border); }
+table.board thead th { background: var(--bg-soft); font-size: 12px; font-weight: 600; color: var(--muted); white-space: nowrap; }
+table.board tbody tr:last-child td { border-bottom: 0; }
+table.board tbody tr:hover td { background: var(--bg-hover); }
+table.board th.num, table.board td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.board td.model { overflow-wrap: anywhere; min-width: 180px; }
+table.board td.model .key { display: block; font-family: var(--mono); font-size: 11.5px; }
+table.board td.score .value { font-weight: 600; }
+table.board td.score .ci { display: block; font-size: 12px; color: var(--muted); white-space: nowrap; }
+table.board td.date { white-space: nowrap; }
+table.board a { color: var(--accent); }
+tr.stale td { color: var(--muted); }
+.stale-mark { margin-left: 4px; color: var(--error); cursor: help; }
+p.note { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
+`;
+const html_BODY = `<main>
+<header>
+<h1 id="board-title">Leaderboard</h1>
+<p class="summary" id="board-summary"></p>
+<p class="errbox" id="fatal" role="alert" hidden></p>
+<noscript><p class="noscript">This page needs JavaScript to show its data. The same data is in leaderboard.json and leaderboard.md.</p></noscript>
+</header>
+<div id="boards"></div>
+<footer>Generated by benchgen-eval. This page works offline and loads nothing from the network.</footer>
+</main>`;
+
+;// CONCATENATED MODULE: ./src/cli/options.ts
+/** Parsing of numeric flags with messages that name the flag. */
+
+function positiveInt(name) {
+    return (value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1)
+            throw new InvalidArgumentError(`${name} must be a whole number of at least 1 (got "${value}")`);
+        return n;
+    };
+}
+function nonNegativeInt(name) {
+    return (value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 0)
+            throw new InvalidArgumentError(`${name} must be a whole number of at least 0 (got "${value}")`);
+        return n;
+    };
+}
+function nonNegativeNumber(name) {
+    return (value) => {
+        const n = Number(value);
+        if (!Number.isFinite(n) || n < 0)
+            throw new InvalidArgumentError(`${name} must be a number of at least 0 (got "${value}")`);
+        return n;
+    };
+}
+/** A score threshold given as a fraction (0.6) or a percentage (60 or 60%). */
+function fraction(name) {
+    return (value) => {
+        const n = Number(value.replace(/%$/, ''));
+        if (!Number.isFinite(n) || n < 0 || n > 100)
+            throw new InvalidArgumentError(`${name} must be a fraction (0.6) or a percentage (60%) (got "${value}")`);
+        return value.endsWith('%') || n > 1 ? n / 100 : n;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/leaderboard-command.ts
+/**
+ * `benchgen leaderboard add RUN_DIR… --file F` and `benchgen leaderboard show --file F`: keep a
+ * leaderboard file from run folders and render it as markdown or a self-contained HTML page.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+function registerLeaderboard(program, io) {
+    const leaderboard = program.command('leaderboard').description('Keep a leaderboard of runs (per environment, the best or latest run of each model) and render it');
+    leaderboard
+        .command('add')
+        .description('Record run folders on a leaderboard file (created when missing)')
+        .argument('<run-dir...>', 'run folders written by benchgen run')
+        .requiredOption('--file <path>', 'the leaderboard file, e.g. leaderboard.json')
+        .addOption(new Option('--policy <policy>', "which run of each model is shown (default: the file's policy, else best)").choices(['best', 'latest']))
+        .option('--max-history <n>', 'runs kept in each model\'s history (default 50)', positiveInt('--max-history'))
+        .option('--run-id <id>', 'the CI run that produced the runs (default in GitHub Actions: GITHUB_RUN_ID)')
+        .option('--run-url <url>', 'a link to that CI run (default in GitHub Actions: the workflow run page)')
+        .action(async (dirs, flags) => {
+        await leaderboardAdd(dirs, flags, io);
+    });
+    leaderboard
+        .command('show')
+        .description('Render a leaderboard file as markdown (stdout by default) and/or an HTML page')
+        .requiredOption('--file <path>', 'the leaderboard file')
+        .option('--markdown <path>', 'write the markdown to this file instead of stdout')
+        .option('--html <path>', 'write a self-contained HTML page with sortable columns')
+        .option('--env <name>', 'only this environment')
+        .option('--title <text>', 'the heading (default Leaderboard)')
+        .action(async (flags) => {
+        await leaderboardShow(flags, io);
+    });
+}
+const STATUS_TEXT = {
+    added: 'added',
+    replaced: 'now shown',
+    kept: 'recorded in history; another run stays shown',
+    duplicate: 'already on the board, unchanged'
+};
+/** Read each run folder, apply it to the board and write the file once. */
+async function leaderboardAdd(dirs, flags, io) {
+    const file = (0,external_node_path_.resolve)(io.cwd, flags.file);
+    let board = await readLeaderboardFile(file, { missingOk: true });
+    const ci = ciRun(flags, io.env);
+    const lines = [];
+    for (const dir of dirs) {
+        const folder = await readRunFolder((0,external_node_path_.resolve)(io.cwd, dir));
+        const run = { info: folder.info, scores: folder.scores, ...ci };
+        const result = applyRun(board, run, { ...(flags.policy ? { policy: flags.policy } : {}), ...(flags.maxHistory ? { maxHistory: flags.maxHistory } : {}) });
+        board = result.board;
+        const env = run.info.environment.name;
+        const row = rank(board, { env })[0]?.rows.find((r) => r.modelKey === result.entry.modelKey);
+        const position = row ? ` (model ranks ${row.rank} of ${rank(board, { env })[0].rows.length})` : '';
+        lines.push(`${clean(env)}: ${clean(result.entry.modelName || result.entry.modelKey)} ${format_formatMetric(result.entry.score, 'fraction')} — ${STATUS_TEXT[result.status]}${position}`);
+    }
+    await writeLeaderboardFile(file, board);
+    write(io.stdout, [...lines, `Wrote ${file} (policy: ${board.policy})`].join('\n'));
+}
+/** Render the board: markdown to stdout or a file, HTML to a file. */
+async function leaderboardShow(flags, io) {
+    const file = (0,external_node_path_.resolve)(io.cwd, flags.file);
+    const board = await readLeaderboardFile(file);
+    if (flags.env !== undefined && !Object.hasOwn(board.environments, flags.env)) {
+        const known = Object.keys(board.environments).sort();
+        throw new ValidationError([{ file, message: `has no environment "${clean(flags.env)}"`, hint: known.length ? `it has: ${known.map(clean).join(', ')}` : 'it has no runs yet' }]);
+    }
+    const options = { ...(flags.env !== undefined ? { env: flags.env } : {}), ...(flags.title !== undefined ? { title: flags.title } : {}) };
+    const markdown = leaderboardMarkdown(board, options);
+    if (flags.markdown) {
+        await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, flags.markdown), markdown);
+        write(io.stderr, `Wrote ${(0,external_node_path_.resolve)(io.cwd, flags.markdown)}`);
+    }
+    if (flags.html) {
+        await (0,promises_.writeFile)((0,external_node_path_.resolve)(io.cwd, flags.html), renderLeaderboardHtml(board, options));
+        write(io.stderr, `Wrote ${(0,external_node_path_.resolve)(io.cwd, flags.html)}`);
+    }
+    if (!flags.markdown && !flags.html)
+        write(io.stdout, markdown);
+}
+/** The CI run to record: the flags, else (inside GitHub Actions) the workflow run. */
+function ciRun(flags, env) {
+    const inActions = env.GITHUB_ACTIONS === 'true' && env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY;
+    const runId = flags.runId ?? (inActions ? env.GITHUB_RUN_ID : undefined);
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const runUrl = flags.runUrl ?? (inActions ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined);
+    return { ...(runId ? { runId } : {}), ...(runUrl ? { runUrl } : {}) };
+}
+/** Names from run files, made safe for a terminal (no control sequences) and short. */
+function clean(text) {
+    const safe = sanitizeText(text).replace(/\s+/g, ' ');
+    return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe;
 }
 
 ;// CONCATENATED MODULE: ./src/model/presets.ts
@@ -97190,7 +101901,7 @@ function showSpec(spec) {
 }
 /** A spec that is none of the accepted forms, or is missing its model: the forms are the fix. */
 function badSpec(spec, reason, field = 'model') {
-    return new errors_ValidationError([{ field, message: MODEL_SPEC_FORMS }], `Cannot use model spec "${showSpec(spec)}": ${reason}.`);
+    return new ValidationError([{ field, message: MODEL_SPEC_FORMS }], `Cannot use model spec "${showSpec(spec)}": ${reason}.`);
 }
 function fromPreset(preset, model, overrides) {
     const name = model.trim();
@@ -97216,7 +101927,7 @@ async function fromFile(path, overrides, readFile) {
     catch (error) {
         const code = error.code;
         const message = code === 'ENOENT' ? 'model file not found' : `cannot read model file (${typeof code === 'string' ? code : String(error)})`;
-        throw new errors_ValidationError([{ file: path, message }], undefined, { cause: error });
+        throw new ValidationError([{ file: path, message }], undefined, { cause: error });
     }
     let data;
     let doc;
@@ -97226,19 +101937,19 @@ async function fromFile(path, overrides, readFile) {
             data = JSON.parse(text.replace(/^\uFEFF/, ''));
         }
         catch (error) {
-            throw new errors_ValidationError([{ file: path, message: `invalid JSON: ${error.message}` }], undefined, { cause: error });
+            throw new ValidationError([{ file: path, message: `invalid JSON: ${error.message}` }], undefined, { cause: error });
         }
     }
     else {
         doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
         const problem = doc.errors[0];
         if (problem) {
-            throw new errors_ValidationError([{ file: path, line: lines.linePos(problem.pos[0]).line, message: `invalid YAML: ${problem.message.split('\n')[0]}` }]);
+            throw new ValidationError([{ file: path, line: lines.linePos(problem.pos[0]).line, message: `invalid YAML: ${problem.message.split('\n')[0]}` }]);
         }
         data = doc.toJS();
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new errors_ValidationError([{ file: path, message: 'must be a mapping of fields (name, baseUrl, …)' }]);
+        throw new ValidationError([{ file: path, message: 'must be a mapping of fields (name, baseUrl, …)' }]);
     }
     // `$schema` lets editors validate the file; it is not part of the configuration.
     const { $schema: _schema, ...fields } = data;
@@ -97253,7 +101964,7 @@ async function fromFile(path, overrides, readFile) {
 function config_validate(input, context) {
     const result = ModelConfig.safeParse(input);
     if (!result.success) {
-        throw new errors_ValidationError(result.error.issues.flatMap((issue) => toIssues(issue, context)), `Invalid model configuration in ${context.source}:`);
+        throw new ValidationError(result.error.issues.flatMap((issue) => toIssues(issue, context)), `Invalid model configuration in ${context.source}:`);
     }
     const config = result.data;
     return { ...config, baseUrl: config.baseUrl.replace(/\/+$/, '') };
@@ -97658,1027 +102369,6 @@ async function readBody(body) {
     return Buffer.concat(chunks).toString('utf8');
 }
 
-;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {}
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat()
-  const stringLength = settings.stringLength || defaultStringLength
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = []
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = []
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = []
-  /** @type {Array<number>} */
-  const longestCellByColumn = []
-  let mostCellsPerRow = 0
-  let rowIndex = -1
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = []
-    /** @type {Array<number>} */
-    const sizes = []
-    let columnIndex = -1
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex])
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell)
-        sizes[columnIndex] = size
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size
-        }
-      }
-
-      row.push(cell)
-    }
-
-    cellMatrix[rowIndex] = row
-    sizeMatrix[rowIndex] = sizes
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex])
-    }
-  } else {
-    const code = toAlignment(align)
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1
-  /** @type {Array<string>} */
-  const row = []
-  /** @type {Array<number>} */
-  const sizes = []
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex]
-    let before = ''
-    let after = ''
-
-    if (code === 99 /* `c` */) {
-      before = ':'
-      after = ':'
-    } else if (code === 108 /* `l` */) {
-      before = ':'
-    } else if (code === 114 /* `r` */) {
-      after = ':'
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          )
-
-    const cell = before + '-'.repeat(size) + after
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size
-      }
-
-      sizes[columnIndex] = size
-    }
-
-    row[columnIndex] = cell
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row)
-  sizeMatrix.splice(1, 0, sizes)
-
-  rowIndex = -1
-  /** @type {Array<string>} */
-  const lines = []
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex]
-    const sizes = sizeMatrix[rowIndex]
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow
-    columnIndex = -1
-    /** @type {Array<string>} */
-    const line = []
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || ''
-      let before = ''
-      let after = ''
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0)
-        const code = alignments[columnIndex]
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size)
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5)
-            after = ' '.repeat(half - 0.5)
-          } else {
-            before = ' '.repeat(half)
-            after = before
-          }
-        } else {
-          after = ' '.repeat(size)
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|')
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ')
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before)
-      }
-
-      line.push(cell)
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after)
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ')
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|')
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    )
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-;// CONCATENATED MODULE: ./src/scoring/metrics.ts
-/**
- * The metric keys of `scores.json`, one flat key per metric. Scores are fractions (0.6058) in
- * files; reports turn them into percentages. Per-scorer, per-phase and per-tag keys are built
- * with the helpers below so every reader agrees on their spelling.
- */
-/** The headline metrics, in the order reports show them. */
-const HEADLINE_METRICS = [
-    { key: 'score', label: 'Score', kind: 'fraction', higherIsBetter: true },
-    { key: 'accuracy', label: 'Accuracy', kind: 'fraction', higherIsBetter: true },
-    { key: 'exact_match', label: 'Exact match', kind: 'fraction', higherIsBetter: true },
-    { key: 'answer_rate', label: 'Answer rate', kind: 'fraction', higherIsBetter: true },
-    { key: 'error_rate', label: 'Error rate', kind: 'fraction', higherIsBetter: false },
-    { key: 'latency_p50_ms', label: 'Latency p50', kind: 'ms', higherIsBetter: false },
-    { key: 'latency_p95_ms', label: 'Latency p95', kind: 'ms', higherIsBetter: false },
-    { key: 'tokens_total', label: 'Tokens', kind: 'tokens', higherIsBetter: false },
-    { key: 'cost_usd', label: 'Cost', kind: 'usd', higherIsBetter: false },
-    { key: 'duration_s', label: 'Duration', kind: 'seconds', higherIsBetter: false }
-];
-const scorerKey = (name) => `scorer.${name}`;
-const phaseKey = (phase, metric) => `phase.${phase}.${metric}`;
-const tagKey = (tag, metric) => `tag.${tag}.${metric}`;
-
-;// CONCATENATED MODULE: ./src/scoring/stats.ts
-/**
- * Statistics for scores and comparisons: means, standard errors, confidence intervals (normal,
- * Wilson), percentiles, and McNemar's exact test for paired pass/fail outcomes. Pure functions on
- * numbers; empty input gives zeros, never NaN, because results are written to JSON files.
- */
-/** Arithmetic mean; 0 for no values. */
-function mean(values) {
-    if (values.length === 0)
-        return 0;
-    let sum = 0;
-    for (const v of values)
-        sum += v;
-    return sum / values.length;
-}
-/** Standard error of the mean: sample standard deviation (n − 1) / √n; 0 for fewer than 2 values. */
-function stderr(values) {
-    const n = values.length;
-    if (n < 2)
-        return 0;
-    const m = mean(values);
-    let squares = 0;
-    for (const v of values)
-        squares += (v - m) ** 2;
-    return Math.sqrt(squares / (n - 1)) / Math.sqrt(n);
-}
-// Coefficients of Wichura's AS 241 (PPND16), highest degree first, as the nearest doubles.
-const AS241_CENTRAL = {
-    num: [2509.0809287301227, 33430.57558358813, 67265.7709270087, 45921.95393154987, 13731.69376550946, 1971.5909503065513, 133.14166789178438, 3.3871328727963665],
-    den: [5226.495278852546, 28729.085735721943, 39307.89580009271, 21213.794301586597, 5394.196021424751, 687.1870074920579, 42.31333070160091, 1]
-};
-const AS241_INTERMEDIATE = {
-    num: [0.0007745450142783414, 0.022723844989269184, 0.2417807251774506, 1.2704582524523684, 3.6478483247632045, 5.769497221460691, 4.630337846156546, 1.4234371107496835],
-    den: [1.0507500716444169e-9, 0.0005475938084995345, 0.015198666563616457, 0.14810397642748008, 0.6897673349851, 1.6763848301838038, 2.053191626637759, 1]
-};
-const AS241_TAIL = {
-    num: [2.0103343992922881e-7, 0.000027115555687434876, 0.0012426609473880784, 0.026532189526576124, 0.29656057182850487, 1.7848265399172913, 5.463784911164114, 6.657904643501103],
-    den: [2.0442631033899397e-15, 1.421511758316446e-7, 0.000018463183175100548, 0.0007868691311456133, 0.014875361290850615, 0.1369298809227358, 0.599832206555888, 1]
-};
-const horner = (coefficients, x) => coefficients.reduce((acc, c) => acc * x + c, 0);
-const rational = (c, x) => horner(c.num, x) / horner(c.den, x);
-/**
- * Quantile of the standard normal distribution for p in (0, 1): Wichura's AS 241, accurate to
- * about 1e-16 (R's qnorm and Python's NormalDist.inv_cdf use it too).
- */
-function normalQuantile(p) {
-    const q = p - 0.5;
-    if (Math.abs(q) <= 0.425)
-        return q * rational(AS241_CENTRAL, 0.180625 - q * q);
-    const r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
-    const value = r <= 5 ? rational(AS241_INTERMEDIATE, r - 1.6) : rational(AS241_TAIL, r - 5);
-    return q < 0 ? -value : value;
-}
-/**
- * The two-sided critical value z for a confidence level: zFor(0.95) ≈ 1.95996. Throws a
- * RangeError for a level outside (0, 1).
- */
-function zFor(level) {
-    if (!(level > 0 && level < 1))
-        throw new RangeError(`confidence level must be between 0 and 1 (exclusive), received ${level}`);
-    return normalQuantile((1 + level) / 2);
-}
-const clamp = (v, low, high) => Math.min(high, Math.max(low, v));
-/**
- * Wilson score interval for a proportion (successes of n). Unlike the normal approximation it
- * stays inside [0, 1] and is sensible at 0% and 100% and for small n. {0, 0} for n = 0.
- */
-function wilsonInterval(successes, n, level = 0.95) {
-    if (n <= 0)
-        return { low: 0, high: 0 };
-    const z = zFor(level);
-    const p = clamp(successes / n, 0, 1);
-    const z2 = z * z;
-    const denominator = 1 + z2 / n;
-    const center = (p + z2 / (2 * n)) / denominator;
-    const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-    return { low: clamp(center - half, 0, 1), high: clamp(center + half, 0, 1) };
-}
-/**
- * Confidence interval for a mean. For 0/1 data, the Wilson interval of the proportion; otherwise
- * mean ± z·stderr (normal approximation), clamped to [0, 1] when every value lies in [0, 1].
- * {0, 0} for no values.
- */
-function meanInterval(values, level = 0.95) {
-    if (values.length === 0)
-        return { low: 0, high: 0 };
-    if (values.every((v) => v === 0 || v === 1))
-        return wilsonInterval(values.filter((v) => v === 1).length, values.length, level);
-    const m = mean(values);
-    const half = zFor(level) * stderr(values);
-    if (values.every((v) => v >= 0 && v <= 1))
-        return { low: clamp(m - half, 0, 1), high: clamp(m + half, 0, 1) };
-    return { low: m - half, high: m + half };
-}
-/**
- * The p-th percentile (p from 0 to 100) with linear interpolation between closest ranks (numpy's
- * default): percentile([1, 2, 3, 4], 50) = 2.5. NaN values are ignored; 0 for no values.
- */
-function percentile(values, p) {
-    const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-    if (sorted.length === 0)
-        return 0;
-    const rank = (clamp(Number.isNaN(p) ? 0 : p, 0, 100) / 100) * (sorted.length - 1);
-    const lower = Math.floor(rank);
-    const upper = Math.ceil(rank);
-    const a = sorted[lower] ?? 0;
-    const b = sorted[upper] ?? a;
-    return a + (b - a) * (rank - lower);
-}
-/** log(exp(a) + exp(b)) without overflow or underflow. */
-function logAddExp(a, b) {
-    if (a === -Infinity)
-        return b;
-    if (b === -Infinity)
-        return a;
-    const high = Math.max(a, b);
-    return high + Math.log1p(Math.exp(Math.min(a, b) - high));
-}
-/**
- * McNemar's exact test: the two-sided p-value that `b` cases flipping one way and `c` the other
- * way are as balanced as chance allows (binomial(b + c, ½), doubled tail, capped at 1). 1 when
- * b + c = 0. The tail is summed in log space, so b + c in the tens of thousands neither overflows
- * the binomial coefficients nor underflows 2^−n.
- */
-function mcnemarExact(b, c) {
-    const n = Math.round(b) + Math.round(c);
-    if (n <= 0)
-        return 1;
-    const k = Math.min(Math.round(b), Math.round(c));
-    // log P(X = i) = log C(n, i) − n·log 2, built up by C(n, i + 1) = C(n, i)·(n − i)/(i + 1).
-    let term = -n * Math.LN2;
-    let tail = term;
-    for (let i = 0; i < k; i++) {
-        term += Math.log((n - i) / (i + 1));
-        tail = logAddExp(tail, term);
-    }
-    return Math.min(1, 2 * Math.exp(tail));
-}
-/**
- * Mean of paired differences (head − base per case) with a normal-approximation interval,
- * mean ± z·stderr. The interval is clamped to [−1, 1] when every difference lies there (score
- * deltas). All zeros for no differences.
- */
-function pairedDeltaInterval(diffs, level = 0.95) {
-    if (diffs.length === 0)
-        return { mean: 0, low: 0, high: 0 };
-    const m = mean(diffs);
-    const half = zFor(level) * stderr(diffs);
-    if (diffs.every((d) => d >= -1 && d <= 1))
-        return { mean: m, low: clamp(m - half, -1, 1), high: clamp(m + half, -1, 1) };
-    return { mean: m, low: m - half, high: m + half };
-}
-
-;// CONCATENATED MODULE: ./src/diff/direction.ts
-/**
- * Changes smaller than this are float noise (0.6 - 0.4 - 0.2), not a change anyone made; they
- * count as `unchanged`.
- */
-const EPSILON = 1e-9;
-/** `improved` / `regressed` / `unchanged` for a change; `unknown` when it could not be computed. */
-function directionOf(delta, higherIsBetter) {
-    if (delta === null || !Number.isFinite(delta))
-        return 'unknown';
-    if (Math.abs(delta) < EPSILON)
-        return 'unchanged';
-    return delta > 0 === higherIsBetter ? 'improved' : 'regressed';
-}
-
-;// CONCATENATED MODULE: ./src/diff/metric-deltas.ts
-/** Headline metric changes between two `scores.json`, shared by the diff and the score tables. */
-
-
-/**
- * One row per headline metric that either side reports, in HEADLINE_METRICS order. A metric's
- * interval is read from `<key>_ci_low` / `<key>_ci_high` when the run wrote them (score and
- * accuracy do).
- */
-function metricDeltas(base, head) {
-    const out = [];
-    for (const metric of HEADLINE_METRICS) {
-        const b = base ? finiteOrNull(base[metric.key]) : null;
-        const h = finiteOrNull(head[metric.key]);
-        if (b === null && h === null)
-            continue;
-        const delta = b === null || h === null ? null : h - b;
-        out.push({
-            ...metric,
-            base: b,
-            head: h,
-            delta,
-            direction: directionOf(delta, metric.higherIsBetter),
-            baseInterval: base ? intervalOf(base, metric.key) : null,
-            headInterval: intervalOf(head, metric.key)
-        });
-    }
-    return out;
-}
-function intervalOf(scores, key) {
-    const low = finiteOrNull(scores[`${key}_ci_low`]);
-    const high = finiteOrNull(scores[`${key}_ci_high`]);
-    return low === null || high === null ? null : { low, high };
-}
-/** A finite number, or null for a missing key or a NaN/Infinity that slipped into a file. */
-const finiteOrNull = (value) => value !== undefined && Number.isFinite(value) ? value : null;
-
-;// CONCATENATED MODULE: ./src/diff/groups.ts
-
-
-
-
-const keyFor = (kind, name, metric) => kind === 'phase' ? phaseKey(name, metric) : tagKey(name, metric);
-const groupsOf = (kind, record) => (kind === 'phase' ? [record.phase] : record.tags);
-/** Score change of every phase or tag seen in either run, sorted by name. */
-function groupDeltas(kind, base, head) {
-    const baseGroups = collect(kind, base);
-    const headGroups = collect(kind, head);
-    const names = [...new Set([...baseGroups.keys(), ...headGroups.keys()])].sort();
-    return names.map((name) => {
-        const b = baseGroups.get(name);
-        const h = headGroups.get(name);
-        const baseScore = b?.score ?? null;
-        const headScore = h?.score ?? null;
-        const delta = baseScore === null || headScore === null ? null : headScore - baseScore;
-        return {
-            name,
-            base: baseScore,
-            head: headScore,
-            delta,
-            baseN: b?.n ?? 0,
-            headN: h?.n ?? 0,
-            direction: directionOf(delta, true)
-        };
-    });
-}
-function collect(kind, run) {
-    const out = new Map();
-    if (!run)
-        return out;
-    const byGroup = new Map();
-    for (const record of run.records) {
-        for (const name of groupsOf(kind, record)) {
-            const list = byGroup.get(name) ?? [];
-            list.push(record.score);
-            byGroup.set(name, list);
-        }
-    }
-    for (const name of namesInScores(kind, run.scores))
-        if (!byGroup.has(name))
-            byGroup.set(name, []);
-    for (const [name, values] of byGroup) {
-        const fromFile = finiteOrNull(run.scores[keyFor(kind, name, 'score')]);
-        const nFromFile = finiteOrNull(run.scores[keyFor(kind, name, 'n')]);
-        out.set(name, {
-            score: fromFile ?? (values.length > 0 ? mean(values) : null),
-            n: nFromFile ?? values.length
-        });
-    }
-    return out;
-}
-function namesInScores(kind, scores) {
-    // Names may contain dots, so match the known prefix and suffix rather than splitting.
-    const prefix = `${kind}.`;
-    const suffix = '.score';
-    return Object.keys(scores)
-        .filter((key) => key.startsWith(prefix) && key.endsWith(suffix) && key.length > prefix.length + suffix.length)
-        .map((key) => key.slice(prefix.length, -suffix.length));
-}
-
-;// CONCATENATED MODULE: ./src/github/escape.ts
-/**
- * The one door through which untrusted text (model output, dataset text, case ids, tag names)
- * reaches a GitHub comment, check run or job summary.
- *
- * What the rest of the code may rely on: text passed through `escapeInline` cannot mention a
- * user or team, link an issue, inject HTML, a link or an image, or break the table row or the
- * `<details>` element it sits in; text passed through `fenceUntrusted` is shown verbatim inside a
- * code block that it cannot close. Pure string functions, no I/O.
- *
- * Why the neutralisers insert a zero-width space instead of an HTML entity: GitHub links
- * mentions and references on the rendered HTML's text nodes, after entities are decoded, so
- * `&#64;octocat` would still notify @octocat. A zero-width space between `@` and the name
- * survives rendering and breaks the match, while looking the same to a reader.
- */
-/** Written as an entity so the neutralised spot is visible when reading the markdown source. */
-const ZWSP = '&#8203;';
-/** Placeholder while patterns are neutralised on raw text; entity-escaped at the end. */
-const ZWSP_RAW = '\u200b';
-const HTML_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;'
-};
-/** HTML-escape `& < > " '`; enough for element content and quoted attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
-}
-/**
- * Characters escapeInline turns into entities: HTML syntax, the table cell separator, and the
- * markdown characters that can start a link, image, code span, strikethrough, emphasis or escape.
- * Entities are decoded after markdown is parsed, so none of these can act as syntax any more.
- * `_` is left alone: it is common in case ids and tag names, GFM ignores it inside words, and
- * the worst it can do elsewhere is italics.
- */
-const INLINE_ENTITIES = {
-    ...HTML_ENTITIES,
-    '|': '&#124;',
-    '\\': '&#92;',
-    '`': '&#96;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '*': '&#42;',
-    '~': '&#126;',
-    [ZWSP_RAW]: ZWSP
-};
-/**
- * Clean text of what no renderer should receive: C0/C1 controls (except tab and line feed),
- * carriage returns (normalised to line feeds), lone surrogates, and bidirectional overrides
- * that could make shown text read differently from what it is ("Trojan source").
- */
-function sanitizeText(text) {
-    return text
-        .replace(/\r\n?/g, '\n')
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-        .replace(/[\u202a-\u202e\u2066-\u2069]/g, '\ufffd')
-        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-}
-/**
- * Cut `text` to at most `maxChars` UTF-16 units without splitting a surrogate pair. Returns the
- * kept part and how many characters (code points) were cut, for the marker.
- */
-function truncateText(text, maxChars) {
-    const limit = Math.max(0, Math.floor(maxChars));
-    if (text.length <= limit)
-        return { text, omitted: 0 };
-    let end = limit;
-    const last = text.charCodeAt(end - 1);
-    if (end > 0 && last >= 0xd800 && last <= 0xdbff)
-        end -= 1;
-    return { text: text.slice(0, end), omitted: countCodePoints(text, end) };
-}
-/**
- * Sanitize and cut untrusted text for display. Only a bounded prefix is sanitized: a model can
- * return megabytes, and cleaning all of it to show 2,000 characters is wasted work. The count of
- * cut characters covers the whole text (the part past the window is counted, not cleaned).
- */
-function prepareUntrusted(text, maxChars) {
-    // Twice the limit leaves room for removed control characters and CRLFs folded into LFs.
-    const window = Math.max(0, Math.floor(maxChars)) * 2 + 16;
-    if (text.length <= window)
-        return truncateText(sanitizeText(text), maxChars);
-    const cut = truncateText(sanitizeText(text.slice(0, window)), maxChars);
-    return { text: cut.text, omitted: cut.omitted + countCodePoints(text, window) };
-}
-function countCodePoints(text, from) {
-    let count = 0;
-    for (let i = from; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        // A low surrogate following a high one is the second half of one character.
-        if (code >= 0xdc00 && code <= 0xdfff && i > from && isHigh(text.charCodeAt(i - 1)))
-            continue;
-        count++;
-    }
-    return count;
-}
-const isHigh = (code) => code >= 0xd800 && code <= 0xdbff;
-/** The visible marker that says text was cut, e.g. `… (1,234 more characters)`. */
-function truncationMarker(omitted) {
-    return `… (${omitted.toLocaleString('en-US')} more character${omitted === 1 ? '' : 's'})`;
-}
-/**
- * Break everything GitHub would turn into a notification or a link, on raw text (before entity
- * escaping, so the `#` of our own `&#124;` entities is never touched):
- * - `@user`, `@org/team` (and e-mail autolinks, which need the `@` too);
- * - `#123`, `GH-123`, `owner/repo#123` (the `#` rule covers the last);
- * - bare-URL autolinks (`http://`, `www.`), which GFM links without any markdown syntax.
- */
-function neutralizeReferences(text) {
-    return text
-        .replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWSP_RAW}`)
-        .replace(/#(?=\d)/g, `#${ZWSP_RAW}`)
-        .replace(/\b(GH)-(?=\d)/gi, `$1${ZWSP_RAW}-`)
-        .replace(/:\/\//g, `:${ZWSP_RAW}//`)
-        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP_RAW}.`);
-}
-/**
- * Render untrusted text for a table cell, a `<summary>`, or a line of prose: sanitized,
- * references and mentions neutralised, HTML and markdown syntax escaped as entities (so
- * `<script>`, `</details>`, `[x](http://evil)`, `![img](…)` and `|` show as text), line breaks
- * turned into spaces or `<br>`, and cut at `maxChars` (default 200) with a visible marker.
- *
- * Never wrap the result in backticks: inside a code span the entities would show literally.
- */
-function escape_escapeInline(text, options = {}) {
-    const { maxChars = 200, newlines = 'space' } = options;
-    const cut = prepareUntrusted(text, maxChars);
-    const neutral = neutralizeReferences(cut.text);
-    const newline = newlines === 'br' ? '<br>' : ' ';
-    let out = '';
-    for (const ch of neutral) {
-        if (ch === '\n')
-            out += newline;
-        else if (ch === '\t')
-            out += ' ';
-        else
-            out += INLINE_ENTITIES[ch] ?? ch;
-    }
-    return cut.omitted > 0 ? `${out}${truncateSuffix(out)}${truncationMarker(cut.omitted)}` : out;
-}
-/** A space before the marker unless the kept text already ends in whitespace. */
-function truncateSuffix(kept) {
-    return kept === '' || /\s$/.test(kept) ? '' : ' ';
-}
-/**
- * Render untrusted text verbatim in a fenced code block that it cannot close: the fence is made
- * of backticks, one longer than the longest run of backticks inside (and at least three); a
- * tilde run cannot close a backtick fence at all. Text past `maxChars` (default 2000) is cut and
- * the marker `… (N more characters)` follows the block, outside it, so it cannot be mistaken for
- * model output.
- *
- * Inside a code block GitHub links no mentions or references and renders no HTML, so the text is
- * only sanitized, plus one change: `<!--` gets a zero-width space so model output can never
- * contain a sticky-comment marker (`<!-- benchgen-eval:… -->`) that a comment lookup could match.
- * The block starts and ends on its own lines; callers put a blank line before it when it sits
- * inside an HTML element such as `<details>`.
- */
-function escape_fenceUntrusted(text, options = {}) {
-    const { maxChars = 2000, lang = 'text' } = options;
-    const cut = prepareUntrusted(text, maxChars);
-    const body = cut.text.replace(/<!--/g, `<!${ZWSP_RAW}--`);
-    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
-    // A backtick in the info string would end a backtick fence's opening line early.
-    const info = lang.replace(/[^\w+.-]/g, '');
-    const block = `${fence}${info}\n${body}${body.endsWith('\n') || body === '' ? '' : '\n'}${fence}`;
-    return cut.omitted > 0 ? `${block}\n${truncationMarker(cut.omitted)}` : block;
-}
-function longestRun(text, ch) {
-    let longest = 0;
-    let current = 0;
-    for (let i = 0; i < text.length; i++) {
-        if (text[i] === ch) {
-            current++;
-            if (current > longest)
-                longest = current;
-        }
-        else
-            current = 0;
-    }
-    return longest;
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** What a missing or non-finite value shows as. */
-const MISSING = 'n/a';
-/**
- * Format one metric value for people: fraction → `60.6%`, ms → `412 ms` / `1.2 s`,
- * tokens → `950` / `12.3k` / `1.2M`, usd → `$0.0123` / `$12.50`, seconds → `42s` / `1m 05s` /
- * `1h 02m`, count → `1,234`. `null`, `undefined` and non-finite values show as `n/a`.
- */
-function format_formatMetric(value, kind, options = {}) {
-    if (value === null || value === undefined || !Number.isFinite(value))
-        return MISSING;
-    const sign = value < 0 ? '-' : '';
-    return sign + formatMagnitude(Math.abs(value), kind, options.digits ?? 1);
-}
-function formatMagnitude(v, kind, digits) {
-    switch (kind) {
-        case 'fraction':
-            return `${(v * 100).toFixed(digits)}%`;
-        case 'ms':
-            // Below a second whole milliseconds read best; above it, seconds with one decimal.
-            return v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`;
-        case 'tokens':
-            return compact(v);
-        case 'usd':
-            return formatUsd(v);
-        case 'seconds':
-            return formatDuration(v);
-        case 'count':
-            return Number.isInteger(v) ? groupThousands(v) : groupThousands(Number(v.toFixed(2)));
-    }
-}
-function compact(v) {
-    if (v < 1000)
-        return String(Math.round(v));
-    // 999,950 would round to "1000.0k"; switch unit on the rounded value.
-    if (Number((v / 1000).toFixed(1)) < 1000)
-        return `${(v / 1000).toFixed(1)}k`;
-    if (Number((v / 1e6).toFixed(1)) < 1000)
-        return `${(v / 1e6).toFixed(1)}M`;
-    return `${(v / 1e9).toFixed(1)}B`;
-}
-function formatUsd(v) {
-    if (v === 0)
-        return '$0.00';
-    if (v >= 1)
-        return `$${groupThousands(Number(v.toFixed(2)), 2)}`;
-    // Per-run costs are often fractions of a cent: four decimals keep them distinguishable.
-    if (v >= 0.0001)
-        return `$${v.toFixed(4)}`;
-    return '<$0.0001';
-}
-function formatDuration(totalSeconds) {
-    if (totalSeconds < 10)
-        return `${Number(totalSeconds.toFixed(1))}s`;
-    const rounded = Math.round(totalSeconds);
-    if (rounded < 60)
-        return `${rounded}s`;
-    if (rounded < 3600)
-        return `${Math.floor(rounded / 60)}m ${pad2(rounded % 60)}s`;
-    const minutes = Math.round(rounded / 60);
-    return `${Math.floor(minutes / 60)}h ${pad2(minutes % 60)}m`;
-}
-const pad2 = (n) => String(n).padStart(2, '0');
-/** `1234567.5` → `1,234,567.5`; no locale lookup so output is the same on every runner. */
-function groupThousands(v, fixed) {
-    const text = fixed === undefined ? String(v) : v.toFixed(fixed);
-    const [whole = '', decimals] = text.split('.');
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return decimals === undefined ? grouped : `${grouped}.${decimals}`;
-}
-/**
- * Format a change with its sign: fractions in percentage points (`+1.2 pp`, `-3.1 pp`), other
- * kinds in their own unit (`+120 ms`, `-$0.0012`, `+1.2k`). A change that rounds to zero shows
- * as `±0.0 pp` / `±0 ms` instead of a misleading `-0.0`.
- */
-function format_formatDelta(delta, kind, options = {}) {
-    if (delta === null || delta === undefined || !Number.isFinite(delta))
-        return MISSING;
-    const digits = options.digits ?? 1;
-    if (kind === 'fraction') {
-        const points = Number((delta * 100).toFixed(digits));
-        if (points === 0)
-            return `±${(0).toFixed(digits)} pp`;
-        return `${points > 0 ? '+' : '-'}${Math.abs(points).toFixed(digits)} pp`;
-    }
-    const magnitude = formatMagnitude(Math.abs(delta), kind, digits);
-    if (isZeroText(magnitude))
-        return `±${magnitude}`;
-    return `${delta > 0 ? '+' : '-'}${magnitude}`;
-}
-/** Whether a formatted magnitude shows no change at all, e.g. `0 ms`, `$0.00`, `0s`. */
-function isZeroText(text) {
-    return !/[1-9]/.test(text) && !text.startsWith('<');
-}
-/**
- * Format an interval: `57.1% to 64.0%`, or with `delta` `-5.0 pp to -1.2 pp`; with `level`
- * `95% CI 57.1% to 64.0%`. Missing bounds show as `n/a`.
- */
-function format_formatInterval(interval, kind, options = {}) {
-    if (!interval || !Number.isFinite(interval.low) || !Number.isFinite(interval.high))
-        return MISSING;
-    const one = options.delta ? format_formatDelta : format_formatMetric;
-    const prefix = options.level === undefined ? '' : `${formatLevel(options.level)} CI `;
-    return `${prefix}${one(interval.low, kind, options)} to ${one(interval.high, kind, options)}`;
-}
-/** 0.95 → `95%`, 0.995 → `99.5%`. */
-function formatLevel(level) {
-    return `${Number((level * 100).toFixed(2))}%`;
-}
-/** A p-value for prose: `p = 0.012`, `p < 0.001`. */
-function format_formatPValue(p) {
-    if (p === null || p === undefined || !Number.isFinite(p))
-        return `p = ${MISSING}`;
-    if (p < 0.001)
-        return 'p < 0.001';
-    // Up to four decimals below 0.1, so a p just above alpha (0.0504) never prints as alpha itself.
-    return `p = ${p < 0.1 ? Number(p.toFixed(4)).toString() : p.toFixed(2)}`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Markdown for people: PR comments, job summaries, `benchgen compare` output. Pure functions
@@ -98699,17 +102389,17 @@ const STATUS = {
     error: 'ERROR',
     'no-baseline': 'NO BASELINE'
 };
-const MARK = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' };
-const LEGEND = '<sub>▲ better, ▼ worse than the baseline (for latency, tokens and cost, lower is better).</sub>';
+const markdown_MARK = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' };
+const markdown_LEGEND = '<sub>▲ better, ▼ worse than the baseline (for latency, tokens and cost, lower is better).</sub>';
 /** Per-field caps for one case, so ten cases stay well inside a comment. */
-const CASE_LIMITS = { input: 1500, expected: 500, got: 2000, reason: 300, id: 120 };
+const markdown_CASE_LIMITS = { input: 1500, expected: 500, got: 2000, reason: 300, id: 120 };
 /**
  * The headline metrics of `scores` as a table. The score (and accuracy) value carries its 95%
  * interval; with a `baseline` there are Baseline and Change columns, the change marked ▲ when it
  * is an improvement and ▼ when it is a regression (lower is better for latency and cost).
  */
 function scoresTable(scores, options = {}) {
-    return metricsTable(metricDeltas(options.baseline ?? null, scores), options.baseline !== undefined);
+    return markdown_metricsTable(metricDeltas(options.baseline ?? null, scores), options.baseline !== undefined);
 }
 /**
  * A run without a baseline: title, headline table, per-phase and per-tag tables when there is
@@ -98721,10 +102411,10 @@ function runMarkdown(info, scores) {
     const phases = groupDeltas('phase', null, run);
     const tags = groupDeltas('tag', null, run);
     if (phases.length > 1)
-        parts.push(groupSection('phase', phases, false, Infinity));
+        parts.push(markdown_groupSection('phase', phases, false, Infinity));
     if (tags.length > 1)
-        parts.push(groupSection('tag', tags, false, 20));
-    parts.push(runLine(info, 'Run'));
+        parts.push(markdown_groupSection('tag', tags, false, 20));
+    parts.push(markdown_runLine(info, 'Run'));
     return parts.join('\n\n') + '\n';
 }
 /**
@@ -98737,19 +102427,19 @@ function diffMarkdown(diff, options = {}) {
     const { maxCases = 10, maxChars = 60_000, maxGroups = 20 } = options;
     const withBaseline = diff.base !== null;
     const top = [title(diff.head), statusLine(diff), diff.reasons.map((r) => `- ${escapeInline(r, { maxChars: 500 })}`).join('\n')];
-    top.push(metricsTable(diff.metrics, withBaseline));
+    top.push(markdown_metricsTable(diff.metrics, withBaseline));
     if (withBaseline)
         top.push(pairedLine(diff));
     if (diff.phases.length > 1)
-        top.push(groupSection('phase', diff.phases, withBaseline, Infinity));
+        top.push(markdown_groupSection('phase', diff.phases, withBaseline, Infinity));
     if (diff.tags.length > 1)
-        top.push(groupSection('tag', diff.tags, withBaseline, maxGroups));
-    const tail = [fixedLine(diff), withBaseline && diff.base ? runLine(diff.base, 'Baseline') : '', runLine(diff.head, 'Head'), LEGEND]
+        top.push(markdown_groupSection('tag', diff.tags, withBaseline, maxGroups));
+    const tail = [fixedLine(diff), withBaseline && diff.base ? markdown_runLine(diff.base, 'Baseline') : '', markdown_runLine(diff.head, 'Head'), markdown_LEGEND]
         .filter((part) => part !== '')
         .join('\n\n');
     const head = top.join('\n\n');
     const body = fitCases(head, diff.regressed.slice(0, Math.max(0, maxCases)), diff.regressed.length, tail, maxChars);
-    return clip(body, maxChars);
+    return markdown_clip(body, maxChars);
 }
 /**
  * One flipped case as a collapsed `<details>`: the summary names the case and its change, the
@@ -98757,7 +102447,7 @@ function diffMarkdown(diff, options = {}) {
  */
 function caseDetails(flip) {
     const { base, head } = flip;
-    const name = `${escapeInline(head.phase, { maxChars: 60 })}/${escapeInline(head.id, { maxChars: CASE_LIMITS.id })}`;
+    const name = `${escapeInline(head.phase, { maxChars: 60 })}/${escapeInline(head.id, { maxChars: markdown_CASE_LIMITS.id })}`;
     const change = `${base.status} → ${head.status}, score ${formatMetric(base.score, 'fraction', { digits: 0 })} → ${formatMetric(head.score, 'fraction', { digits: 0 })}`;
     const lines = [
         '<details>',
@@ -98765,15 +102455,15 @@ function caseDetails(flip) {
         '',
         '**Input**',
         '',
-        fenceUntrusted(head.input, { maxChars: CASE_LIMITS.input }),
+        fenceUntrusted(head.input, { maxChars: markdown_CASE_LIMITS.input }),
         '',
         Array.isArray(head.target) && head.target.length > 1 ? '**Expected** (any of)' : '**Expected**',
         '',
-        fenceUntrusted(targetText(head.target), { maxChars: CASE_LIMITS.expected }),
+        fenceUntrusted(markdown_targetText(head.target), { maxChars: markdown_CASE_LIMITS.expected }),
         '',
         '**Got**',
         '',
-        fenceUntrusted(gotText(head), { maxChars: CASE_LIMITS.got })
+        fenceUntrusted(markdown_gotText(head), { maxChars: markdown_CASE_LIMITS.got })
     ];
     if (head.extracted !== null)
         lines.push('', `Extracted answer: ${escapeInline(head.extracted, { maxChars: 200 })}`);
@@ -98797,19 +102487,19 @@ function statusLine(diff) {
         return status;
     return `${status} (${STATUS[diff.acknowledged.previousVerdict].toLowerCase()}, acknowledged with ${escapeInline(diff.acknowledged.label, { maxChars: 100 })})`;
 }
-function metricsTable(rows, withBaseline) {
+function markdown_metricsTable(rows, withBaseline) {
     if (rows.length === 0)
         return '_No metrics reported._';
     const header = withBaseline ? ['Metric', 'Baseline', 'Head', 'Change'] : ['Metric', 'Value'];
     const body = rows.map((row) => {
-        const head = withInterval(row.head, row.headInterval, row);
+        const head = markdown_withInterval(row.head, row.headInterval, row);
         if (!withBaseline)
             return [row.label, head];
-        return [row.label, withInterval(row.base, row.baseInterval, row), head, `${format_formatDelta(row.delta, row.kind)}${MARK[row.direction]}`];
+        return [row.label, markdown_withInterval(row.base, row.baseInterval, row), head, `${format_formatDelta(row.delta, row.kind)}${markdown_MARK[row.direction]}`];
     });
     return markdownTable([header, ...body], { align: ['l', 'r', 'r', 'r'], alignDelimiters: false });
 }
-function withInterval(value, interval, row) {
+function markdown_withInterval(value, interval, row) {
     const text = format_formatMetric(value, row.kind);
     return value !== null && interval ? `${text} (${format_formatInterval(interval, row.kind, { level: 0.95 })})` : text;
 }
@@ -98831,7 +102521,7 @@ function pairedLine(diff) {
         parts.push(`only in head ${onlyInHead}`);
     return parts.join(' · ');
 }
-function groupSection(kind, groups, withBaseline, maxRows) {
+function markdown_groupSection(kind, groups, withBaseline, maxRows) {
     // With a baseline the worst changes matter most; without one, keep names in order.
     const ordered = withBaseline ? [...groups].sort(worstFirst) : groups;
     const shown = ordered.slice(0, maxRows);
@@ -98843,7 +102533,7 @@ function groupSection(kind, groups, withBaseline, maxRows) {
         const n = format_formatMetric(g.headN, 'count');
         if (!withBaseline)
             return [label, head, n];
-        return [label, format_formatMetric(g.base, 'fraction'), head, `${format_formatDelta(g.delta, 'fraction')}${MARK[g.direction]}`, n];
+        return [label, format_formatMetric(g.base, 'fraction'), head, `${format_formatDelta(g.delta, 'fraction')}${markdown_MARK[g.direction]}`, n];
     });
     const table = markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r'], alignDelimiters: false });
     const more = groups.length - shown.length;
@@ -98861,7 +102551,7 @@ function fixedLine(diff) {
     const n = diff.fixed.length;
     return n === 0 ? 'No case was fixed.' : `${n} case${n === 1 ? ' was' : 's were'} fixed (fail or error → pass).`;
 }
-function runLine(info, label) {
+function markdown_runLine(info, label) {
     const parts = [
         environmentName(info),
         `hash ${escape_escapeInline(info.environment.hash.replace(/^sha256:/, '').slice(0, 12))}`,
@@ -98905,7 +102595,7 @@ function fitCases(head, flips, totalRegressed, tail, maxChars) {
  * The last resort when even the tables do not fit: cut at a line break (never inside a case
  * block, since those were only added when they fit) and say so.
  */
-function clip(text, maxChars) {
+function markdown_clip(text, maxChars) {
     if (text.length <= maxChars)
         return text;
     // The note's length depends on the number in it; reserve room for the longest it can be.
@@ -98915,10 +102605,10 @@ function clip(text, maxChars) {
     const cut = lastBreak > 0 ? text.slice(0, lastBreak) : text.slice(0, room);
     return `${cut}${noteFor(text.length - cut.length)}`.slice(0, maxChars);
 }
-function targetText(target) {
+function markdown_targetText(target) {
     return Array.isArray(target) ? target.join('\n') : target;
 }
-function gotText(record) {
+function markdown_gotText(record) {
     if (record.error) {
         const error = `${record.error.type}: ${record.error.message}`;
         return record.response === null ? error : `${record.response}\n\n[${error}]`;
@@ -98930,7 +102620,7 @@ function scorerReasons(record) {
     if (entries.length === 0)
         return '';
     return entries
-        .map(([name, score]) => `- ${escapeInline(name, { maxChars: 60 })}: ${escapeInline(score.reason, { maxChars: CASE_LIMITS.reason })}`)
+        .map(([name, score]) => `- ${escapeInline(name, { maxChars: 60 })}: ${escapeInline(score.reason, { maxChars: markdown_CASE_LIMITS.reason })}`)
         .join('\n');
 }
 
@@ -98982,15 +102672,15 @@ function targetList(target) {
     return Array.isArray(target) ? target : [target];
 }
 /** Quote text for a reason: JSON-escaped so newlines stay on one line, and truncated. */
-function quote(text, max = 60) {
+function _util_quote(text, max = 60) {
     const chars = [...text];
     return JSON.stringify(chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text);
 }
 /** How reasons name the expected answers: `"a"`, or `any of "a", "b"`. */
 function describeTargets(targets, max = 5) {
     if (targets.length === 1)
-        return `target ${quote(targets[0] ?? '')}`;
-    const shown = targets.slice(0, max).map((t) => quote(t, 40));
+        return `target ${_util_quote(targets[0] ?? '')}`;
+    const shown = targets.slice(0, max).map((t) => _util_quote(t, 40));
     const more = targets.length > max ? `, … (${targets.length} in all)` : '';
     return `any of targets ${shown.join(', ')}${more}`;
 }
@@ -99137,7 +102827,7 @@ function createExtractor(options) {
     const re = compilePattern(options.pattern, `${options.flags ?? ''}g`, 'extract.pattern');
     const groups = groupCount(re);
     if (options.group !== undefined && options.group > groups) {
-        throw new errors_ValidationError([
+        throw new ValidationError([
             {
                 field: 'extract.group',
                 message: `group ${options.group} does not exist: ${showPattern(options.pattern, options.flags)} has ${groups} capture group${groups === 1 ? '' : 's'}`,
@@ -99373,13 +103063,13 @@ const choiceScorer = (config) => withExtract(config.extract, (answer, input) => 
             value: 0,
             passed: false,
             extracted: null,
-            reason: `target ${quote(targets[0] ?? '')} names no choice: expected one of the letters ${allowed}, an index below ${count ?? allowed.length} or a choice's text`
+            reason: `target ${_util_quote(targets[0] ?? '')} names no choice: expected one of the letters ${allowed}, an index below ${count ?? allowed.length} or a choice's text`
         };
     }
     const picked = extractChoice(answer, allowed, input.case.choices);
     const wanted = expected.join(' or ');
     if (!picked)
-        return { value: 0, passed: false, extracted: null, reason: `no choice letter (${allowed}) found in ${quote(answer)}; expected ${wanted}` };
+        return { value: 0, passed: false, extracted: null, reason: `no choice letter (${allowed}) found in ${_util_quote(answer)}; expected ${wanted}` };
     if (expected.includes(picked.letter))
         return { value: 1, passed: true, extracted: picked.letter, reason: `answered ${picked.letter} (${picked.how}), as expected` };
     return { value: 0, passed: false, extracted: picked.letter, reason: `answered ${picked.letter} (${picked.how}), expected ${wanted}` };
@@ -99397,14 +103087,14 @@ const choiceScorer = (config) => withExtract(config.extract, (answer, input) => 
 
 
 
-const count = schemas_number().int().min(0);
+const constraints_count = schemas_number().int().min(0);
 const keywords = array(schemas_string().min(1)).min(1);
 /** One verifiable constraint; `kind` selects the check. */
 const Constraint = discriminatedUnion('kind', [
     /** At least `count` words (runs of letters, digits, marks and "_", as IFEval's `\w+`). */
-    object({ kind: literal('min_words'), count }).strict(),
+    object({ kind: literal('min_words'), count: constraints_count }).strict(),
     /** At most `count` words. */
-    object({ kind: literal('max_words'), count }).strict(),
+    object({ kind: literal('max_words'), count: constraints_count }).strict(),
     /** Every keyword appears, ignoring case (substring match, as IFEval's keyword check). */
     object({ kind: literal('include_keywords'), keywords }).strict(),
     /** No keyword appears as a whole word, ignoring case (as IFEval's forbidden words). */
@@ -99422,11 +103112,11 @@ const Constraint = discriminatedUnion('kind', [
     /** Ends with `text`, ignoring case and surrounding whitespace (IFEval's end_checker). */
     object({ kind: literal('ends_with'), text: schemas_string().min(1) }).strict(),
     /** At least `count` paragraphs, separated by blank lines. */
-    object({ kind: literal('min_paragraphs'), count }).strict(),
+    object({ kind: literal('min_paragraphs'), count: constraints_count }).strict(),
     /** Exactly `count` markdown bullets (lines starting with "-", "*" or "+" and a space). */
-    object({ kind: literal('bullet_points'), count }).strict(),
+    object({ kind: literal('bullet_points'), count: constraints_count }).strict(),
     /** At most `count` characters (Unicode code points). */
-    object({ kind: literal('max_chars'), count }).strict(),
+    object({ kind: literal('max_chars'), count: constraints_count }).strict(),
     /** `pattern` matches somewhere in the response. */
     object({ kind: literal('regex'), pattern: schemas_string().min(1), flags: schemas_string().regex(/^[imsu]*$/, 'only i, m, s and u flags are allowed').default('') }).strict()
 ]);
@@ -99445,18 +103135,18 @@ function parseConstraints(value, field, where = {}) {
             list = JSON.parse(list);
         }
         catch (error) {
-            throw new errors_ValidationError([at('', `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)], undefined, { cause: error });
+            throw new ValidationError([at('', `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)], undefined, { cause: error });
         }
     }
     if (!Array.isArray(list)) {
-        throw new errors_ValidationError([at('', `must be a list of constraints, received ${value === undefined ? 'nothing' : typeof value}`, 'e.g. [{"kind": "max_words", "count": 50}]')]);
+        throw new ValidationError([at('', `must be a list of constraints, received ${value === undefined ? 'nothing' : typeof value}`, 'e.g. [{"kind": "max_words", "count": 50}]')]);
     }
     const issues = [];
     const parsed = [];
     list.forEach((item, i) => {
         const kind = typeof item === 'object' && item !== null ? item.kind : undefined;
         if (typeof kind !== 'string' || !CONSTRAINT_KINDS.includes(kind)) {
-            issues.push(at(`[${i}].kind`, `unknown constraint kind ${quote(String(kind))}`, `use one of ${CONSTRAINT_KINDS.join(', ')}`));
+            issues.push(at(`[${i}].kind`, `unknown constraint kind ${_util_quote(String(kind))}`, `use one of ${CONSTRAINT_KINDS.join(', ')}`));
             return;
         }
         const result = Constraint.safeParse(item);
@@ -99470,7 +103160,7 @@ function parseConstraints(value, field, where = {}) {
                 compilePattern(result.data.pattern, result.data.flags, `${field}[${i}].pattern`);
             }
             catch (error) {
-                if (error instanceof errors_ValidationError)
+                if (error instanceof ValidationError)
                     issues.push(...error.issues.map((issue) => ({ ...where, ...issue })));
                 else
                     throw error;
@@ -99479,7 +103169,7 @@ function parseConstraints(value, field, where = {}) {
         parsed.push(result.data);
     });
     if (issues.length > 0)
-        throw new errors_ValidationError(issues, `${issues.length} invalid constraint${issues.length === 1 ? '' : 's'}:`);
+        throw new ValidationError(issues, `${issues.length} invalid constraint${issues.length === 1 ? '' : 's'}:`);
     return parsed;
 }
 const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
@@ -99512,11 +103202,11 @@ function checkConstraint(constraint, text) {
         case 'include_keywords': {
             const lower = text.toLowerCase();
             const missing = constraint.keywords.filter((k) => !lower.includes(k.toLowerCase()));
-            return { ok: missing.length === 0, detail: missing.length === 0 ? 'all keywords present' : `missing ${missing.map((k) => quote(k, 30)).join(', ')}` };
+            return { ok: missing.length === 0, detail: missing.length === 0 ? 'all keywords present' : `missing ${missing.map((k) => _util_quote(k, 30)).join(', ')}` };
         }
         case 'exclude_keywords': {
             const present = constraint.keywords.filter((k) => wholeWord(k).test(text));
-            return { ok: present.length === 0, detail: present.length === 0 ? 'no excluded keyword' : `contains ${present.map((k) => quote(k, 30)).join(', ')}` };
+            return { ok: present.length === 0, detail: present.length === 0 ? 'no excluded keyword' : `contains ${present.map((k) => _util_quote(k, 30)).join(', ')}` };
         }
         case 'no_commas': {
             const n = countMatches(text, /[,，]/g);
@@ -99547,11 +103237,11 @@ function checkConstraint(constraint, text) {
         }
         case 'starts_with': {
             const ok = text.trim().toLowerCase().startsWith(constraint.text.trim().toLowerCase());
-            return { ok, detail: ok ? `starts with ${quote(constraint.text, 30)}` : `starts with ${quote(text.trim().slice(0, 30), 30)}, not ${quote(constraint.text, 30)}` };
+            return { ok, detail: ok ? `starts with ${_util_quote(constraint.text, 30)}` : `starts with ${_util_quote(text.trim().slice(0, 30), 30)}, not ${_util_quote(constraint.text, 30)}` };
         }
         case 'ends_with': {
             const ok = text.trim().toLowerCase().endsWith(constraint.text.trim().toLowerCase());
-            return { ok, detail: ok ? `ends with ${quote(constraint.text, 30)}` : `ends with ${quote(text.trim().slice(-30), 30)}, not ${quote(constraint.text, 30)}` };
+            return { ok, detail: ok ? `ends with ${_util_quote(constraint.text, 30)}` : `ends with ${_util_quote(text.trim().slice(-30), 30)}, not ${_util_quote(constraint.text, 30)}` };
         }
         case 'min_paragraphs': {
             const n = text.split(/\n[^\S\n]*\n/).filter((p) => p.trim() !== '').length;
@@ -99643,7 +103333,7 @@ const CUSTOM_SCORE_TIMEOUT_MS = 60_000;
  * function: these are environment mistakes, better reported once than on every case.
  */
 async function loadCustomScorer(root, file) {
-    const fail = (message, hint, cause) => new errors_ValidationError([{ field: 'path', message, ...(hint ? { hint } : {}) }], undefined, { cause });
+    const fail = (message, hint, cause) => new ValidationError([{ field: 'path', message, ...(hint ? { hint } : {}) }], undefined, { cause });
     let real;
     let realRoot;
     try {
@@ -99752,8 +103442,8 @@ const exactScorer = (config) => {
         const got = normalize(answer);
         const hit = targets.find((t) => normalize(t) === got);
         if (hit !== undefined)
-            return { value: 1, passed: true, extracted: answer, reason: `${quote(answer)} matches target ${quote(hit)}` };
-        return { value: 0, passed: false, extracted: answer, reason: `${quote(answer)} does not match ${describeTargets(targets)}` };
+            return { value: 1, passed: true, extracted: answer, reason: `${_util_quote(answer)} matches target ${_util_quote(hit)}` };
+        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not match ${describeTargets(targets)}` };
     });
 };
 
@@ -99804,7 +103494,7 @@ const f1Scorer = (config) => withExtract(config.extract, (answer, { target }) =>
     const scored = targetList(target).map((t) => ({ target: t, f1: tokenF1(answer, t) }));
     const { target: closest, f1: best } = scored.reduce((a, b) => (b.f1 > a.f1 ? b : a), scored[0] ?? { target: '', f1: 0 });
     const passed = best >= config.threshold;
-    const shown = `F1 ${best.toFixed(3)} against ${quote(closest)}`;
+    const shown = `F1 ${best.toFixed(3)} against ${_util_quote(closest)}`;
     return { value: best, passed, extracted: answer, reason: passed ? `${shown} ≥ ${config.threshold}` : `${shown} < ${config.threshold}` };
 });
 
@@ -99828,8 +103518,8 @@ const includesScorer = (config) => {
             return { value: 0, passed: false, extracted: answer, reason: 'the target is empty after normalisation' };
         const hit = usable.find((t) => got.includes(normalize(t)));
         if (hit !== undefined)
-            return { value: 1, passed: true, extracted: answer, reason: `answer contains ${quote(hit)}` };
-        return { value: 0, passed: false, extracted: answer, reason: `${quote(answer)} does not contain ${describeTargets(usable)}` };
+            return { value: 1, passed: true, extracted: answer, reason: `answer contains ${_util_quote(hit)}` };
+        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not contain ${describeTargets(usable)}` };
     });
 };
 
@@ -99908,13 +103598,13 @@ const numericScorer = (config) => {
     return withExtract(config.extract, (answer, { target }) => {
         const parsed = parseNumber(answer);
         if (!parsed)
-            return { value: 0, passed: false, extracted: null, reason: `no number found in ${quote(answer)}` };
+            return { value: 0, passed: false, extracted: null, reason: `no number found in ${_util_quote(answer)}` };
         const got = formatNumber(parsed);
-        const from = parsed.text.trim() === answer.trim() ? '' : ` (read from ${quote(parsed.text.trim())})`;
+        const from = parsed.text.trim() === answer.trim() ? '' : ` (read from ${_util_quote(parsed.text.trim())})`;
         const targets = targetList(target);
         const expected = targets.flatMap((t) => parseNumber(t) ?? []);
         if (expected.length === 0) {
-            return { value: 0, passed: false, extracted: got, reason: `parsed ${got}${from}, but no target is a number (${quote(targets[0] ?? '')})` };
+            return { value: 0, passed: false, extracted: got, reason: `parsed ${got}${from}, but no target is a number (${_util_quote(targets[0] ?? '')})` };
         }
         const hit = expected.find((e) => readings(parsed).some((a) => readings(e).some((b) => withinTolerance(a, b, tolerance, relative))));
         if (hit)
@@ -99941,8 +103631,8 @@ const regexScorer = (config) => {
     return withExtract(config.extract, (answer) => {
         const match = re.exec(answer);
         if (match)
-            return { value: 1, passed: true, extracted: answer, reason: `matches ${shown} at ${quote(match[0])}` };
-        return { value: 0, passed: false, extracted: answer, reason: `${quote(answer)} does not match ${shown}` };
+            return { value: 1, passed: true, extracted: answer, reason: `matches ${shown} at ${_util_quote(match[0])}` };
+        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not match ${shown}` };
     });
 };
 
@@ -99989,7 +103679,7 @@ function scorerNames(configs) {
         taken.add(c.name);
     });
     if (issues.length > 0)
-        throw new errors_ValidationError(issues);
+        throw new ValidationError(issues);
     return configs.map((c) => {
         if (c.name !== undefined)
             return c.name;
@@ -100025,7 +103715,7 @@ async function buildScorers(scoring, ctx) {
             return { name: names[i] ?? config.type, type: config.type, weight: config.weight, score };
         }
         catch (error) {
-            if (error instanceof errors_ValidationError)
+            if (error instanceof ValidationError)
                 return error.issues.map((issue) => ({ ...issue, field: issue.field ? `${field}.${issue.field}` : field }));
             return [{ field, message: `could not build the ${config.type} scorer: ${describeError(error)}` }];
         }
@@ -100038,7 +103728,7 @@ async function buildScorers(scoring, ctx) {
             scorers.push(result);
     }
     if (issues.length > 0)
-        throw new errors_ValidationError(issues, `invalid scoring configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
+        throw new ValidationError(issues, `invalid scoring configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
     return scorers;
 }
 
@@ -100053,8 +103743,6 @@ function costOf(usage, pricing) {
     return (usage.promptTokens * pricing.inputPerMTok + usage.completionTokens * pricing.outputPerMTok) / 1_000_000;
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/model/retry.ts
 /**
  * Retries, per-attempt timeouts and backoff for any model call, so every client gets them the
@@ -100417,1542 +104105,6 @@ function createProgress(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/run/record.ts
-/**
- * One line of `results.jsonl`: everything known about one case of one run. The schema is the
- * file format; readers (resume, score, compare, report, diff) parse through it.
- */
-
-const ScoreRecord = object({
-    value: schemas_number(),
-    passed: schemas_boolean(),
-    extracted: schemas_string().nullable(),
-    reason: schemas_string()
-});
-const CaseRecord = object({
-    id: schemas_string(),
-    phase: schemas_string(),
-    index: schemas_number().int(),
-    tags: array(schemas_string()).default([]),
-    input: schemas_string(),
-    target: union([schemas_string(), array(schemas_string())]),
-    choices: array(schemas_string()).optional(),
-    metadata: record(schemas_string(), unknown()).default({}),
-    /** Where the case's row is, relative to the environment root. */
-    source: object({ file: schemas_string(), line: schemas_number().int().optional() }).optional(),
-    /** What was sent: chat messages, or a prompt string for the completions API. */
-    messages: array(object({ role: schemas_enum(['system', 'user', 'assistant']), content: schemas_string() })).optional(),
-    prompt: schemas_string().optional(),
-    response: schemas_string().nullable(),
-    finishReason: schemas_string().optional(),
-    /** The primary scorer's extracted answer. */
-    extracted: schemas_string().nullable(),
-    scores: record(schemas_string(), ScoreRecord),
-    score: schemas_number(),
-    status: schemas_enum(['pass', 'fail', 'error']),
-    error: object({ type: schemas_string(), message: schemas_string(), status: schemas_number().optional() }).nullable(),
-    attempts: schemas_number().int(),
-    latencyMs: schemas_number(),
-    usage: object({ promptTokens: schemas_number(), completionTokens: schemas_number() }).nullable(),
-    costUsd: schemas_number().nullable(),
-    startedAt: schemas_string(),
-    endedAt: schemas_string()
-});
-/** One line of `predictions.jsonl`: what a model answered, re-scorable without the model. */
-const Prediction = object({
-    id: schemas_string(),
-    phase: schemas_string(),
-    response: schemas_string().nullable(),
-    error: schemas_string().nullable().default(null)
-});
-
-;// CONCATENATED MODULE: ./src/run/results-file.ts
-/**
- * `results.jsonl`: append-only, one CaseRecord per line, written as each case completes so a
- * killed run loses at most the cases in flight. A kill can leave a torn last line; the reader
- * drops it (and the writer truncates it away before appending) so no case is counted twice or
- * half.
- */
-
-
-
-/** Read a results file, tolerating a torn final line. Missing file → no records. */
-async function results_file_readResults(path) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return { records: [], validBytes: 0, tornLines: 0 };
-        throw error;
-    }
-    const records = [];
-    let offset = 0;
-    let line = 0;
-    let tornLines = 0;
-    while (offset < text.length) {
-        const end = text.indexOf('\n', offset);
-        line++;
-        if (end === -1) {
-            // No newline: the process died mid-write. Everything before is intact.
-            tornLines++;
-            break;
-        }
-        const raw = text.slice(offset, end);
-        if (raw.trim() !== '') {
-            let parsed;
-            try {
-                parsed = JSON.parse(raw);
-            }
-            catch (cause) {
-                throw new errors_ValidationError([{ file: path, line, message: 'is not valid JSON', hint: 'results.jsonl was edited or corrupted; delete the line or rerun with --fresh' }], undefined, { cause });
-            }
-            const result = CaseRecord.safeParse(parsed);
-            if (!result.success) {
-                const issue = result.error.issues[0];
-                throw new errors_ValidationError([{ file: path, line, field: issue?.path.join('.'), message: issue?.message ?? 'is not a result record' }]);
-            }
-            records.push(result.data);
-        }
-        offset = end + 1;
-    }
-    return { records, validBytes: Buffer.byteLength(text.slice(0, offset)), tornLines };
-}
-/**
- * Open `path` for appending, first cutting a torn tail off at `validBytes` (from readResults).
- * Appends are serialised: each record is one write of one whole line.
- */
-async function openResultsWriter(path, validBytes = 0) {
-    try {
-        const size = (await (0,promises_.stat)(path)).size;
-        if (size > validBytes)
-            await (0,promises_.truncate)(path, validBytes);
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-    const handle = await (0,promises_.open)(path, 'a');
-    let queue = Promise.resolve();
-    const enqueue = (task) => {
-        const next = queue.then(task);
-        // Keep the chain alive after a failure; the caller of that task still sees the rejection.
-        queue = next.catch(() => undefined);
-        return next;
-    };
-    return {
-        append: (record) => enqueue(async () => {
-            await handle.write(`${JSON.stringify(record)}\n`);
-        }),
-        checkpoint: () => enqueue(() => handle.datasync()),
-        close: () => enqueue(async () => {
-            await handle.datasync();
-            await handle.close();
-        })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/run-info.ts
-/** `run.json`: what ran, with which settings, when. Never holds a secret. */
-
-const RunSettings = object({
-    phase: schemas_string(),
-    limit: schemas_number().int().nullable(),
-    concurrency: schemas_number().int(),
-    timeoutMs: schemas_number().int(),
-    maxRetries: schemas_number().int(),
-    generation: record(schemas_string(), unknown())
-});
-const run_info_RunInfo = object({
-    schemaVersion: literal(1),
-    tool: object({ name: literal('benchgen-eval'), version: schemas_string() }),
-    environment: object({
-        name: schemas_string(),
-        version: schemas_string(),
-        hash: schemas_string(),
-        source: object({ kind: schemas_string(), ref: schemas_string(), path: schemas_string().optional() })
-    }),
-    model: object({
-        /** Stable key naming the model configuration, used to pair runs and baselines. */
-        key: schemas_string(),
-        name: schemas_string(),
-        baseUrl: schemas_string(),
-        api: schemas_enum(['chat', 'completions'])
-    }),
-    settings: RunSettings,
-    /** sha256 of the settings that change results; a resume requires the same fingerprint. */
-    fingerprint: schemas_string(),
-    startedAt: schemas_string(),
-    endedAt: schemas_string().nullable(),
-    durationMs: schemas_number().nullable(),
-    git: object({ sha: schemas_string().optional(), ref: schemas_string().optional() }).default({}),
-    cases: schemas_number().int()
-});
-
-;// CONCATENATED MODULE: ./src/run/json-file.ts
-/** Small file helpers: atomic JSON writes (a kill never leaves half a run.json) and JSONL. */
-
-/** Write JSON through a temporary file and a rename, so readers see the old or the new file. */
-async function writeJsonAtomic(path, value) {
-    const temp = `${path}.${process.pid}.tmp`;
-    await (0,promises_.writeFile)(temp, `${JSON.stringify(value, null, 2)}\n`);
-    await (0,promises_.rename)(temp, path);
-}
-async function writeJsonl(path, rows) {
-    let text = '';
-    for (const row of rows)
-        text += `${JSON.stringify(row)}\n`;
-    const temp = `${path}.${process.pid}.tmp`;
-    await (0,promises_.writeFile)(temp, text);
-    await (0,promises_.rename)(temp, path);
-}
-
-;// CONCATENATED MODULE: ./src/report/html/data.ts
-
-
-/** Builds the payload the page embeds. Cases are ordered by phase (first seen) then index. */
-function buildPayload(input) {
-    const texts = new TextTable();
-    const base = input.baseline;
-    const baseById = new Map();
-    for (const r of base?.records ?? [])
-        baseById.set(r.id, r);
-    const cases = orderCases(input.records).map((r) => {
-        const c = pageCase(r, texts);
-        if (base) {
-            const b = baseById.get(r.id);
-            c.change = classifyChange(r.status, b?.status);
-            if (b)
-                c.base = pageBaseCase(b, texts);
-        }
-        return c;
-    });
-    let onlyInBaseline = 0;
-    if (base) {
-        const ids = new Set(input.records.map((r) => r.id));
-        for (const id of baseById.keys())
-            if (!ids.has(id))
-                onlyInBaseline++;
-    }
-    return {
-        version: 1,
-        run: pageRun(input.info),
-        scores: input.scores,
-        metrics: headlineMetrics(input.scores, base?.scores),
-        phases: breakdown('phase', input.scores, input.records, base?.scores),
-        tags: breakdown('tag', input.scores, input.records, base?.scores),
-        baseline: base ? { run: pageRun(base.info), scores: base.scores, onlyInBaseline } : null,
-        texts: texts.values,
-        cases
-    };
-}
-/** The headline metrics present in scores.json, in HEADLINE_METRICS order, with deltas. */
-function headlineMetrics(scores, baseScores) {
-    const finite = (v) => typeof v === 'number' && Number.isFinite(v);
-    const interval = (low, high) => finite(low) && finite(high) ? format_formatInterval({ low, high }, 'fraction', { level: 0.95 }) : undefined;
-    const out = [];
-    for (const m of HEADLINE_METRICS) {
-        if (!(m.key in scores))
-            continue;
-        const value = scores[m.key];
-        const card = { key: m.key, label: m.label, value: format_formatMetric(value, m.kind) };
-        let sub;
-        if (m.key === 'score')
-            sub = interval(scores.score_ci_low, scores.score_ci_high);
-        else if (m.key === 'accuracy')
-            sub = interval(scores.accuracy_ci_low, scores.accuracy_ci_high);
-        else if (m.key === 'error_rate' && finite(scores.errors))
-            sub = `${format_formatMetric(scores.errors, 'count')} ${scores.errors === 1 ? 'error' : 'errors'}`;
-        else if (m.key === 'tokens_total' && finite(scores.tokens_prompt) && finite(scores.tokens_completion)) {
-            sub = `${format_formatMetric(scores.tokens_prompt, 'tokens')} in · ${format_formatMetric(scores.tokens_completion, 'tokens')} out`;
-        }
-        if (sub !== undefined)
-            card.sub = sub;
-        const before = baseScores?.[m.key];
-        if (finite(value) && finite(before)) {
-            const text = format_formatDelta(value - before, m.kind);
-            const tone = text.startsWith('±') ? 'same' : value > before === m.higherIsBetter ? 'good' : 'bad';
-            card.delta = { text, tone, baseline: format_formatMetric(before, m.kind) };
-        }
-        out.push(card);
-    }
-    return out;
-}
-/**
- * Fixed: the baseline did not pass and this run does. Regressed: the reverse. A case missing
- * from the baseline is new. Fail and error count alike as "not passing".
- */
-function classifyChange(current, baseline) {
-    if (baseline === undefined)
-        return 'new';
-    const now = current === 'pass';
-    const before = baseline === 'pass';
-    if (now === before)
-        return 'same';
-    return now ? 'fixed' : 'regressed';
-}
-/**
- * The per-phase or per-tag groups, from scores.json's `phase.<p>.*` / `tag.<t>.*` keys (names may
- * contain dots). When scores.json has no such keys (an older or hand-made file), they are
- * computed from the records so the chart still says something.
- */
-function breakdown(kind, scores, records, baseScores) {
-    const keyOf = kind === 'phase' ? phaseKey : tagKey;
-    const pattern = new RegExp(`^${kind}\\.(.+)\\.(score|accuracy|n)$`);
-    const names = [];
-    for (const key of Object.keys(scores)) {
-        const name = pattern.exec(key)?.[1];
-        if (name !== undefined && !names.includes(name))
-            names.push(name);
-    }
-    const num = (s, key) => {
-        const v = s?.[key];
-        return typeof v === 'number' && Number.isFinite(v) ? v : null;
-    };
-    const groups = names.length > 0
-        ? names.map((name) => ({
-            name,
-            score: num(scores, keyOf(name, 'score')),
-            accuracy: num(scores, keyOf(name, 'accuracy')),
-            n: num(scores, keyOf(name, 'n')),
-            baseScore: num(baseScores, keyOf(name, 'score'))
-        }))
-        : fromRecords(kind, records).map((g) => ({ ...g, baseScore: num(baseScores, keyOf(g.name, 'score')) }));
-    // Phases read best in their natural order; tags by size, so the biggest groups come first.
-    if (kind === 'tag')
-        groups.sort((a, b) => (b.n ?? 0) - (a.n ?? 0) || a.name.localeCompare(b.name));
-    return groups;
-}
-function fromRecords(kind, records) {
-    const acc = new Map();
-    for (const r of records) {
-        for (const name of kind === 'phase' ? [r.phase] : r.tags) {
-            const g = acc.get(name) ?? { sum: 0, passed: 0, n: 0 };
-            g.sum += r.score;
-            g.passed += r.status === 'pass' ? 1 : 0;
-            g.n += 1;
-            acc.set(name, g);
-        }
-    }
-    return [...acc].map(([name, g]) => ({ name, score: g.sum / g.n, accuracy: g.passed / g.n, n: g.n }));
-}
-function orderCases(records) {
-    const phaseOrder = new Map();
-    for (const r of records)
-        if (!phaseOrder.has(r.phase))
-            phaseOrder.set(r.phase, phaseOrder.size);
-    return [...records].sort((a, b) => (phaseOrder.get(a.phase) ?? 0) - (phaseOrder.get(b.phase) ?? 0) || a.index - b.index);
-}
-function pageRun(info) {
-    const src = info.environment.source;
-    return {
-        env: {
-            name: info.environment.name,
-            version: info.environment.version,
-            hash: info.environment.hash,
-            source: src.path ? `${src.kind}:${src.ref} (${src.path})` : `${src.kind}:${src.ref}`
-        },
-        // The base URL is left out on purpose: it can name internal hosts, and the page gains nothing.
-        model: { name: info.model.name, key: info.model.key, api: info.model.api },
-        tool: `${info.tool.name} ${info.tool.version}`,
-        startedAt: info.startedAt,
-        endedAt: info.endedAt,
-        durationMs: info.durationMs,
-        git: info.git,
-        phase: info.settings.phase,
-        cases: info.cases
-    };
-}
-function pageScores(scores) {
-    return Object.entries(scores).map(([name, s]) => ({ name, ...s }));
-}
-function pageCase(r, texts) {
-    const c = {
-        id: r.id,
-        phase: r.phase,
-        index: r.index,
-        tags: r.tags,
-        input: texts.add(r.input),
-        target: r.target,
-        response: r.response === null ? null : texts.add(r.response),
-        extracted: r.extracted,
-        scores: pageScores(r.scores),
-        score: r.score,
-        status: r.status,
-        error: r.error,
-        attempts: r.attempts,
-        latencyMs: r.latencyMs,
-        usage: r.usage,
-        costUsd: r.costUsd
-    };
-    if (r.choices)
-        c.choices = r.choices;
-    if (r.messages)
-        c.messages = r.messages.map((m) => [m.role, texts.add(m.content)]);
-    if (r.prompt !== undefined)
-        c.prompt = texts.add(r.prompt);
-    if (r.finishReason !== undefined)
-        c.finishReason = r.finishReason;
-    if (r.source)
-        c.source = r.source.line === undefined ? r.source.file : `${r.source.file}:${r.source.line}`;
-    if (Object.keys(r.metadata).length > 0)
-        c.metadata = r.metadata;
-    return c;
-}
-function pageBaseCase(b, texts) {
-    return {
-        status: b.status,
-        score: b.score,
-        response: b.response === null ? null : texts.add(b.response),
-        extracted: b.extracted,
-        latencyMs: b.latencyMs,
-        scores: pageScores(b.scores)
-    };
-}
-/** Stores each distinct string once and hands out its index. */
-class TextTable {
-    values = [];
-    index = new Map();
-    add(text) {
-        let i = this.index.get(text);
-        if (i === undefined) {
-            i = this.values.length;
-            this.values.push(text);
-            this.index.set(text, i);
-        }
-        return i;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/html/script.ts
-/**
- * The report page's script, inlined into a `<script>` element. Plain ES2017 that any current
- * browser runs from file:// with no network. It reads the payload (see `data.ts`) from the
- * `#report-data` JSON block and builds everything from it.
- *
- * Rules this file keeps, because model and dataset text is untrusted:
- * - data reaches the DOM only through `textContent`, `setAttribute` and properties such as
- *   `title`; never `innerHTML`, `insertAdjacentHTML`, `document.write` or `eval`;
- * - only the current page of rows exists in the DOM; a case's details are built when it is opened.
- *
- * Kept as a string (not a function's source) so bundlers and test transforms cannot rewrite it;
- * the test suite parses it and drives it in a real browser. It must contain no backtick, no
- * dollar-brace and no closing script tag.
- */
-const REPORT_SCRIPT = String.raw `(function () {
-  'use strict';
-  var SVGNS = 'http://www.w3.org/2000/svg';
-  var DASH = '\u2014', NDASH = '\u2013', DOT = ' \u00b7 ';
-  var D, T, C, B, hasBase;
-  var S = { q: '', status: '', tag: '', phase: '', change: '', sort: '', dir: 1, page: 0, size: 100 };
-  var filtered = [], hay = [], opened = {}, ncols = 0, searchTimer = 0;
-
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
-  function svg(tag, attrs) {
-    var e = document.createElementNS(SVGNS, tag);
-    for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, String(attrs[k]));
-    return e;
-  }
-  function txt(i) { return i === null || i === undefined ? null : T[i]; }
-  function isNum(v) { return typeof v === 'number' && isFinite(v); }
-  function clip(s, n) { return s.length > n ? s.slice(0, n - 1) + '\u2026' : s; }
-
-  /* ---------- formatting: the same rules as src/report/format.ts, for per-case values ---------- */
-  var collator = new Intl.Collator('en', { numeric: true });
-  function group(v) { return String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
-  var INT = { format: function (v) { return group(Math.round(v)); } };
-  function pct(v) { return (v * 100).toFixed(1) + '%'; }
-  function casePct(v) { return v === 0 || v === 1 ? (v * 100) + '%' : pct(v); }
-  function pad2(n) { return (n < 10 ? '0' : '') + n; }
-  function fmt(v, kind) {
-    if (!isNum(v)) return 'n/a';
-    var sign = v < 0 ? '-' : '';
-    v = Math.abs(v);
-    switch (kind) {
-      case 'fraction': return sign + pct(v);
-      case 'ms': return sign + (v < 1000 ? Math.round(v) + ' ms' : (v / 1000).toFixed(1) + ' s');
-      case 'tokens':
-        if (v < 1000) return sign + Math.round(v);
-        if (+(v / 1000).toFixed(1) < 1000) return sign + (v / 1000).toFixed(1) + 'k';
-        return sign + (v / 1e6).toFixed(1) + 'M';
-      case 'usd':
-        if (v === 0) return '$0.00';
-        if (v >= 1) return sign + '$' + group(v.toFixed(2).split('.')[0]) + '.' + v.toFixed(2).split('.')[1];
-        return v >= 0.0001 ? sign + '$' + v.toFixed(4) : '<$0.0001';
-      case 'seconds':
-        if (v < 10) return sign + +v.toFixed(1) + 's';
-        var r = Math.round(v);
-        if (r < 60) return sign + r + 's';
-        if (r < 3600) return sign + Math.floor(r / 60) + 'm ' + pad2(r % 60) + 's';
-        var mins = Math.round(r / 60);
-        return sign + Math.floor(mins / 60) + 'h ' + pad2(mins % 60) + 'm';
-      default: return sign + group(v);
-    }
-  }
-  function fmtDate(iso) {
-    var d = new Date(iso);
-    if (!iso || isNaN(d.getTime())) return iso || DASH;
-    return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  }
-  function shortHash(h) { return String(h || '').replace(/^sha256:/, '').slice(0, 12); }
-  function targetText(t) { return Array.isArray(t) ? t.join('\n') : String(t); }
-
-  /* ---------- header ---------- */
-  function metaItem(list, label, value, title) {
-    var li = add(list, el('li'));
-    li.appendChild(document.createTextNode(label + ' '));
-    var b = add(li, el('b', null, value));
-    if (title) b.title = title;
-    return li;
-  }
-  function versionText(v) { return /^v/i.test(v) ? v : 'v' + v; }
-  function renderHeader() {
-    var run = D.run;
-    document.title = run.env.name + DOT + run.model.name + ' ' + DASH + ' BenchGen Eval report';
-    var h1 = $('run-title');
-    h1.textContent = run.env.name + ' ';
-    add(h1, el('span', 'version', versionText(run.env.version)));
-    var model = $('run-model');
-    model.appendChild(document.createTextNode('Model '));
-    add(model, el('b', null, run.model.name));
-    if (run.model.key && run.model.key !== run.model.name) add(model, el('span', 'muted', ' (' + run.model.key + ')'));
-    var meta = $('run-meta');
-    metaItem(meta, 'Environment hash', shortHash(run.env.hash), run.env.hash).lastChild.classList.add('mono');
-    metaItem(meta, 'Started', fmtDate(run.startedAt));
-    if (isNum(run.durationMs)) metaItem(meta, 'Duration', fmt(run.durationMs / 1000, 'seconds'));
-    metaItem(meta, 'Cases', INT.format(C.length));
-    metaItem(meta, 'Phase', run.phase);
-    if (run.git && run.git.sha) metaItem(meta, 'Commit', run.git.sha.slice(0, 7) + (run.git.ref ? ' (' + run.git.ref + ')' : ''), run.git.sha);
-    metaItem(meta, 'Source', run.env.source);
-    metaItem(meta, 'Tool', run.tool);
-    if (!hasBase) return;
-    var note = $('baseline-note');
-    note.hidden = false;
-    note.appendChild(document.createTextNode('Compared with baseline '));
-    add(note, el('b', null, B.run.model.name));
-    note.appendChild(document.createTextNode(DOT + B.run.env.name + ' ' + versionText(B.run.env.version) + DOT));
-    add(note, el('code', null, shortHash(B.run.env.hash))).title = B.run.env.hash;
-    var bits = [fmtDate(B.run.startedAt)];
-    if (B.run.git && B.run.git.sha) bits.push('commit ' + B.run.git.sha.slice(0, 7));
-    note.appendChild(document.createTextNode(DOT + bits.join(DOT) + '.'));
-    if (B.onlyInBaseline > 0) {
-      note.appendChild(document.createTextNode(' ' + INT.format(B.onlyInBaseline) + (B.onlyInBaseline === 1 ? ' baseline case is' : ' baseline cases are') + ' not in this run.'));
-    }
-    if (B.run.env.hash !== D.run.env.hash) {
-      note.classList.add('warn');
-      note.appendChild(document.createTextNode(' The environment hash differs from this run' + "'" + 's, so the two may not be comparable.'));
-    }
-  }
-
-  /* ---------- headline metrics (formatted by the server, see format.ts) ---------- */
-  function renderMetrics() {
-    var box = $('metrics');
-    if (!D.metrics.length) add(box, el('p', 'muted', 'No metrics in scores.json.'));
-    D.metrics.forEach(function (m) {
-      var card = add(box, el('div', 'card' + (m.key === 'score' ? ' primary' : '')));
-      card.setAttribute('data-metric', m.key);
-      add(card, el('div', 'label', m.label));
-      var value = add(card, el('div', 'value'));
-      add(value, el('span', 'num', m.value));
-      if (m.delta) {
-        var badge = add(value, el('span', 'delta ' + m.delta.tone, m.delta.text));
-        badge.title = 'Baseline: ' + m.delta.baseline;
-        badge.setAttribute('aria-label', 'change from baseline ' + m.delta.text + ', baseline ' + m.delta.baseline);
-      }
-      if (m.sub) add(card, el('div', 'sub', m.sub));
-    });
-  }
-
-  /* ---------- breakdown charts ---------- */
-  var CHART_MAX = 30, LABEL_W = 160;
-  function chart(title, groups, noun) {
-    var box = el('figure', 'chart');
-    box.style.margin = '0';
-    add(box, el('h3', null, title));
-    var shown = groups.slice(0, CHART_MAX);
-    var rowH = 26, labelW = LABEL_W, barX = labelW + 10, barW = 250, W = barX + barW + 120, H = shown.length * rowH;
-    var root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img',
-      'aria-label': title + ', ' + shown.length + ' ' + noun + (shown.length === 1 ? '' : 's') });
-    root.style.maxWidth = W + 'px';
-    var anyBase = false;
-    shown.forEach(function (g, k) {
-      var y = k * rowH, score = isNum(g.score) ? Math.max(0, Math.min(1, g.score)) : 0;
-      var grp = add(root, svg('g', {}));
-      var desc = g.name + ': score ' + fmt(g.score, 'fraction') + ', accuracy ' + fmt(g.accuracy, 'fraction') + ', n ' + fmt(g.n, 'count');
-      if (isNum(g.baseScore)) desc += ', baseline score ' + fmt(g.baseScore, 'fraction');
-      add(grp, svg('title', {})).textContent = desc;
-      add(grp, svg('text', { 'class': 'label', x: labelW, y: y + rowH / 2, 'text-anchor': 'end', 'dominant-baseline': 'central' })).textContent = clip(g.name, 48);
-      add(grp, svg('rect', { 'class': 'track', x: barX, y: y + 6, width: barW, height: rowH - 12, rx: 3 }));
-      if (score > 0) add(grp, svg('rect', { 'class': 'bar', x: barX, y: y + 6, width: (score * barW).toFixed(1), height: rowH - 12, rx: 3 }));
-      if (isNum(g.baseScore)) {
-        anyBase = true;
-        var bx = (barX + Math.max(0, Math.min(1, g.baseScore)) * barW).toFixed(1);
-        add(grp, svg('line', { 'class': 'base', x1: bx, x2: bx, y1: y + 2, y2: y + rowH - 2 }));
-      }
-      var val = add(grp, svg('text', { x: barX + barW + 10, y: y + rowH / 2, 'dominant-baseline': 'central' }));
-      val.textContent = fmt(g.score, 'fraction');
-      if (isNum(g.n)) add(grp, svg('text', { 'class': 'val', x: barX + barW + 62, y: y + rowH / 2, 'dominant-baseline': 'central' })).textContent = 'n=' + INT.format(g.n);
-    });
-    box.appendChild(root);
-    if (groups.length > CHART_MAX) {
-      add(box, el('p', 'more', 'Showing the ' + CHART_MAX + ' largest of ' + INT.format(groups.length) + ' ' + noun + 's; the Tag filter lists them all.'));
-    }
-    if (anyBase) {
-      var legend = add(box, el('p', 'legend'));
-      add(legend, el('span', 'legend-tick')).setAttribute('aria-hidden', 'true');
-      legend.appendChild(document.createTextNode('baseline score'));
-    }
-    return box;
-  }
-  /* Shortens labels that do not fit left of the bars; needs layout, so runs once they are shown. */
-  function fitLabels(root, width) {
-    var labels = root.querySelectorAll('text.label');
-    for (var k = 0; k < labels.length; k++) {
-      var t = labels[k], full = t.textContent, n = full.length;
-      if (!t.getComputedTextLength) return;
-      while (n > 1 && t.getComputedTextLength() > width) t.textContent = full.slice(0, --n) + '\u2026';
-    }
-  }
-  function renderCharts() {
-    var box = $('charts');
-    if (D.phases.length) box.appendChild(chart('Score by phase', D.phases, 'phase'));
-    if (D.tags.length) box.appendChild(chart('Score by tag', D.tags, 'tag'));
-    if (!D.phases.length && !D.tags.length) $('breakdown').hidden = true;
-    box.querySelectorAll('svg').forEach(function (root) { fitLabels(root, LABEL_W - 4); });
-  }
-
-  /* ---------- filters ---------- */
-  function option(select, value, label) {
-    var o = add(select, el('option', null, label));
-    o.value = value;
-    return o;
-  }
-  function count(pred) { var n = 0; for (var i = 0; i < C.length; i++) if (pred(C[i])) n++; return n; }
-  function setupFilters() {
-    var st = $('f-status');
-    option(st, '', 'All (' + INT.format(C.length) + ')');
-    ['pass', 'fail', 'error'].forEach(function (s) {
-      option(st, s, s.charAt(0).toUpperCase() + s.slice(1) + ' (' + INT.format(count(function (c) { return c.status === s; })) + ')');
-    });
-
-    var tagCounts = {}, phaseCounts = {}, phases = [];
-    C.forEach(function (c) {
-      c.tags.forEach(function (t) { tagCounts[t] = (tagCounts[t] || 0) + 1; });
-      if (!Object.prototype.hasOwnProperty.call(phaseCounts, c.phase)) { phaseCounts[c.phase] = 0; phases.push(c.phase); }
-      phaseCounts[c.phase]++;
-    });
-    var tg = $('f-tag'), tags = Object.keys(tagCounts).sort(collator.compare);
-    option(tg, '', 'All tags');
-    tags.forEach(function (t) { option(tg, t, clip(t, 60) + ' (' + INT.format(tagCounts[t]) + ')'); });
-    if (!tags.length) $('w-tag').hidden = true;
-
-    var ph = $('f-phase');
-    option(ph, '', 'All phases');
-    phases.forEach(function (p) { option(ph, p, clip(p, 60) + ' (' + INT.format(phaseCounts[p]) + ')'); });
-    if (phases.length < 2) $('w-phase').hidden = true;
-
-    if (hasBase) {
-      $('w-change').hidden = false;
-      var ch = $('f-change');
-      var n = function (k) { return count(function (c) { return c.change === k; }); };
-      var fixed = n('fixed'), regressed = n('regressed'), fresh = n('new');
-      option(ch, '', 'All');
-      option(ch, 'changed', 'Changed (' + INT.format(fixed + regressed) + ')');
-      option(ch, 'fixed', 'Fixed (' + INT.format(fixed) + ')');
-      option(ch, 'regressed', 'Regressed (' + INT.format(regressed) + ')');
-      if (fresh) option(ch, 'new', 'New (' + INT.format(fresh) + ')');
-    }
-
-    function onChange(id, key) {
-      $(id).addEventListener('change', function (e) { S[key] = e.target.value; applyFilters(true); });
-    }
-    onChange('f-status', 'status');
-    onChange('f-tag', 'tag');
-    onChange('f-phase', 'phase');
-    onChange('f-change', 'change');
-    $('f-size').addEventListener('change', function (e) {
-      var first = S.page * S.size;
-      S.size = parseInt(e.target.value, 10) || 100;
-      S.page = Math.floor(first / S.size);
-      render();
-    });
-    $('f-q').addEventListener('input', function (e) {
-      clearTimeout(searchTimer);
-      var value = e.target.value;
-      searchTimer = setTimeout(function () { S.q = value.trim().toLowerCase(); applyFilters(true); }, 150);
-    });
-    document.addEventListener('keydown', function (e) {
-      var t = e.target, typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
-      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); $('f-q').focus(); }
-    });
-  }
-
-  function haystack(i) {
-    var h = hay[i];
-    if (h === undefined) {
-      var c = C[i];
-      h = (c.id + '\n' + txt(c.input) + '\n' + (txt(c.response) || '') + '\n' + targetText(c.target) + '\n' + (c.extracted || '')).toLowerCase();
-      hay[i] = h;
-    }
-    return h;
-  }
-  function matches(c, i) {
-    if (S.status && c.status !== S.status) return false;
-    if (S.phase && c.phase !== S.phase) return false;
-    if (S.tag && c.tags.indexOf(S.tag) < 0) return false;
-    if (S.change) {
-      if (S.change === 'changed') { if (c.change !== 'fixed' && c.change !== 'regressed') return false; }
-      else if (c.change !== S.change) return false;
-    }
-    if (S.q && haystack(i).indexOf(S.q) < 0) return false;
-    return true;
-  }
-  function compare(a, b) {
-    var x = C[a], y = C[b], r = 0;
-    if (S.sort === 'id') r = collator.compare(x.id, y.id);
-    else if (S.sort === 'score') r = x.score - y.score;
-    else if (S.sort === 'latency') r = x.latencyMs - y.latencyMs;
-    return r * S.dir || a - b;
-  }
-  function applyFilters(resetPage) {
-    filtered = [];
-    for (var i = 0; i < C.length; i++) if (matches(C[i], i)) filtered.push(i);
-    if (S.sort) filtered.sort(compare);
-    if (resetPage) S.page = 0;
-    render();
-  }
-
-  /* ---------- table ---------- */
-  function setupTable() {
-    var table = $('cases');
-    var cols = [
-      { label: 'Case', cls: 'c-id', sort: 'id', first: 1 },
-      { label: 'Status', cls: 'c-status' },
-      { label: 'Score', cls: 'c-score', sort: 'score', num: true, first: -1 },
-      { label: 'Latency', cls: 'c-lat', sort: 'latency', num: true, first: -1 },
-      { label: 'Tags', cls: 'c-tags' },
-      { label: 'Input', cls: 'c-input' }
-    ];
-    if (hasBase) cols.push({ label: 'vs baseline', cls: 'c-change' });
-    ncols = cols.length;
-    var cg = add(table, el('colgroup'));
-    var tr = add(add(table, el('thead')), el('tr'));
-    cols.forEach(function (c) {
-      add(cg, el('col', c.cls));
-      var th = add(tr, el('th', c.num ? 'num' : ''));
-      th.scope = 'col';
-      if (!c.sort) { th.textContent = c.label; return; }
-      th.setAttribute('aria-sort', 'none');
-      var btn = add(th, el('button', 'sort', c.label));
-      btn.type = 'button';
-      btn.title = 'Sort by ' + c.label.toLowerCase();
-      btn.addEventListener('click', function () {
-        S.dir = S.sort === c.sort ? -S.dir : c.first;
-        S.sort = c.sort;
-        tr.querySelectorAll('th[aria-sort]').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
-        th.setAttribute('aria-sort', S.dir > 0 ? 'ascending' : 'descending');
-        applyFilters(false);
-      });
-    });
-    var tbody = add(table, el('tbody'));
-    tbody.addEventListener('click', function (e) {
-      var row = e.target.closest ? e.target.closest('tr.case') : null;
-      if (!row || !tbody.contains(row)) return;
-      var onButton = e.target.closest('button');
-      var sel = window.getSelection ? String(window.getSelection()) : '';
-      if (!onButton && sel) return; // the reader is selecting text, not opening the case
-      toggle(row);
-    });
-    ['first', 'prev', 'next', 'last'].forEach(function (k) {
-      $('pg-' + k).addEventListener('click', function () {
-        var pages = Math.max(1, Math.ceil(filtered.length / S.size));
-        S.page = k === 'first' ? 0 : k === 'last' ? pages - 1 : k === 'prev' ? S.page - 1 : S.page + 1;
-        render();
-        $('cases').scrollIntoView({ block: 'nearest' });
-      });
-    });
-  }
-
-  function badge(kind) { return el('span', 'badge ' + kind, kind); }
-  function caseRow(i) {
-    var c = C[i], tr = el('tr', 'case'), detailId = 'case-detail-' + i;
-    tr.setAttribute('data-i', String(i));
-    tr.setAttribute('data-status', c.status);
-    var btn = add(add(tr, el('td')), el('button', 'case-toggle', c.id));
-    btn.type = 'button';
-    btn.title = c.id;
-    btn.setAttribute('aria-controls', detailId);
-    add(add(tr, el('td')), badge(c.status));
-    add(tr, el('td', 'num', casePct(c.score)));
-    add(tr, el('td', 'num', fmt(c.latencyMs, 'ms')));
-    var tags = add(tr, el('td'));
-    c.tags.slice(0, 3).forEach(function (t) { add(tags, el('span', 'tag', t)).title = t; });
-    if (c.tags.length > 3) add(tags, el('span', 'muted', '+' + (c.tags.length - 3)));
-    var input = txt(c.input) || '';
-    add(tr, el('td', 'input-cell', clip(input.replace(/\s+/g, ' ').trim(), 200))).title = clip(input, 1000);
-    if (hasBase) {
-      var cell = add(tr, el('td'));
-      if (c.change && c.change !== 'same') add(cell, badge(c.change));
-    }
-    var isOpen = !!opened[i];
-    btn.setAttribute('aria-expanded', String(isOpen));
-    if (isOpen) tr.classList.add('open');
-    return tr;
-  }
-  function toggle(row) {
-    var i = +row.getAttribute('data-i'), btn = row.querySelector('.case-toggle');
-    if (opened[i]) {
-      delete opened[i];
-      var next = row.nextElementSibling;
-      if (next && next.classList.contains('detail')) next.remove();
-      row.classList.remove('open');
-      btn.setAttribute('aria-expanded', 'false');
-    } else {
-      opened[i] = true;
-      row.after(detailRow(i));
-      row.classList.add('open');
-      btn.setAttribute('aria-expanded', 'true');
-    }
-  }
-
-  function render() {
-    var tbody = $('cases').tBodies[0], total = filtered.length;
-    var pages = Math.max(1, Math.ceil(total / S.size));
-    S.page = Math.max(0, Math.min(S.page, pages - 1));
-    var start = S.page * S.size, end = Math.min(total, start + S.size);
-    var frag = document.createDocumentFragment();
-    for (var k = start; k < end; k++) {
-      var i = filtered[k];
-      frag.appendChild(caseRow(i));
-      if (opened[i]) frag.appendChild(detailRow(i));
-    }
-    if (!total) {
-      var td = add(add(frag, el('tr', 'empty')), el('td', null, 'No cases match these filters.'));
-      td.colSpan = ncols;
-    }
-    tbody.textContent = '';
-    tbody.appendChild(frag);
-    var summary = total
-      ? 'Showing ' + INT.format(start + 1) + NDASH + INT.format(end) + ' of ' + INT.format(total) + (total === C.length ? ' cases' : ' matching cases (' + INT.format(C.length) + ' in total)')
-      : 'No matching cases (' + INT.format(C.length) + ' in total).';
-    $('summary').textContent = summary;
-    $('pg-info').textContent = 'Page ' + INT.format(S.page + 1) + ' of ' + INT.format(pages);
-    $('pg-first').disabled = $('pg-prev').disabled = S.page === 0;
-    $('pg-next').disabled = $('pg-last').disabled = S.page >= pages - 1;
-  }
-
-  /* ---------- case details, built on demand ---------- */
-  function kv(dl, label, value) {
-    if (value === undefined || value === null || value === '') return;
-    var d = add(dl, el('div'));
-    add(d, el('dt', null, label));
-    add(d, el('dd', null, value));
-  }
-  function textBlock(parent, title, text, field, empty) {
-    var b = add(parent, el('div', 'block'));
-    var h = add(b, el('h3', null, title));
-    var pre = add(b, el('pre', text === null || text === '' ? 'none' : ''));
-    pre.textContent = text === null ? empty : text === '' ? '(empty)' : text;
-    pre.setAttribute('data-field', field);
-    return h;
-  }
-  function responseHeading(h, status, score) {
-    h.appendChild(document.createTextNode(' '));
-    add(h, badge(status));
-    h.appendChild(document.createTextNode(' ' + casePct(score)));
-  }
-  function detailRow(i) {
-    var c = C[i], tr = el('tr', 'detail');
-    tr.id = 'case-detail-' + i;
-    var td = add(tr, el('td'));
-    td.colSpan = ncols;
-    var body = add(td, el('div', 'detail-body'));
-
-    var dl = add(body, el('dl', 'kv'));
-    kv(dl, 'Case', c.id);
-    kv(dl, 'Phase', c.phase);
-    kv(dl, 'Index', String(c.index));
-    kv(dl, 'Source', c.source);
-    kv(dl, 'Attempts', String(c.attempts));
-    kv(dl, 'Latency', fmt(c.latencyMs, 'ms'));
-    if (c.finishReason) kv(dl, 'Finish', c.finishReason);
-    if (c.usage) kv(dl, 'Tokens', INT.format(c.usage.promptTokens) + ' in' + DOT + INT.format(c.usage.completionTokens) + ' out');
-    if (isNum(c.costUsd)) kv(dl, 'Cost', fmt(c.costUsd, 'usd'));
-    if (c.tags.length) kv(dl, 'Tags', c.tags.join(', '));
-
-    if (c.error) {
-      var eb = add(body, el('div', 'errbox'));
-      eb.setAttribute('data-field', 'error');
-      add(eb, el('b', null, c.error.type));
-      eb.appendChild(document.createTextNode(': ' + c.error.message + (isNum(c.error.status) ? ' (HTTP ' + c.error.status + ')' : '')));
-    }
-
-    var prompt = add(body, el('div', 'block'));
-    if (c.messages && c.messages.length) {
-      add(prompt, el('h3', null, 'Prompt messages'));
-      var msgs = add(prompt, el('div', 'msgs'));
-      c.messages.forEach(function (m) {
-        var box = add(msgs, el('div', 'msg'));
-        add(box, el('div', 'role', m[0]));
-        add(box, el('pre', null, T[m[1]])).setAttribute('data-field', 'message');
-      });
-    } else if (c.prompt !== undefined) {
-      textBlock(body, 'Prompt', txt(c.prompt), 'prompt', '');
-    } else {
-      textBlock(body, 'Input', txt(c.input), 'input', '');
-    }
-    if (!prompt.childNodes.length) prompt.remove();
-
-    var pair = add(body, el('div', 'pair'));
-    if (c.base) {
-      responseHeading(textBlock(pair, 'Response, this run', txt(c.response), 'response', '(no response)'), c.status, c.score);
-      responseHeading(textBlock(pair, 'Response, baseline', txt(c.base.response), 'base-response', '(no response)'), c.base.status, c.base.score);
-    } else {
-      textBlock(pair, 'Response', txt(c.response), 'response', '(no response)');
-    }
-
-    var answers = add(body, el('div', 'pair'));
-    textBlock(answers, c.base ? 'Extracted answer, this run' : 'Extracted answer', c.extracted, 'extracted', '(none found)');
-    if (c.base) textBlock(answers, 'Extracted answer, baseline', c.base.extracted, 'base-extracted', '(none found)');
-    if (Array.isArray(c.target) && c.target.length > 1) {
-      var tb = add(answers, el('div', 'block'));
-      add(tb, el('h3', null, 'Target (any of)'));
-      var ol = add(tb, el('ol', 'targets'));
-      ol.setAttribute('data-field', 'target');
-      c.target.forEach(function (t) { add(ol, el('li', 'mono', t)); });
-    } else {
-      textBlock(answers, 'Target', Array.isArray(c.target) ? (c.target[0] || '') : c.target, 'target', '');
-    }
-
-    if (c.choices && c.choices.length) {
-      var cb = add(body, el('div', 'block'));
-      add(cb, el('h3', null, 'Choices'));
-      var cl = add(cb, el('ol', 'targets'));
-      c.choices.forEach(function (t) { add(cl, el('li', null, t)); });
-    }
-
-    if (c.scores.length) {
-      var sb = add(body, el('div', 'block'));
-      add(sb, el('h3', null, 'Scorers'));
-      var table = add(sb, el('table', 'scorers'));
-      var head = add(add(table, el('thead')), el('tr'));
-      var labels = ['Scorer', 'Value', 'Result', 'Extracted', 'Reason'];
-      if (c.base) labels.push('Baseline');
-      labels.forEach(function (l) { add(head, el('th', null, l)).scope = 'col'; });
-      var tbody = add(table, el('tbody'));
-      c.scores.forEach(function (s) {
-        var row = add(tbody, el('tr'));
-        row.setAttribute('data-scorer', s.name);
-        add(row, el('td', 'mono', s.name));
-        add(row, el('td', null, casePct(s.value)));
-        add(add(row, el('td')), badge(s.passed ? 'pass' : 'fail'));
-        add(row, el('td', 'mono', s.extracted === null ? DASH : s.extracted));
-        add(row, el('td', 'reason', s.reason));
-        if (c.base) {
-          var cell = add(row, el('td'));
-          var bs = c.base.scores.filter(function (x) { return x.name === s.name; })[0];
-          if (bs) {
-            add(cell, badge(bs.passed ? 'pass' : 'fail'));
-            cell.appendChild(document.createTextNode(' ' + casePct(bs.value)));
-            add(cell, el('div', 'muted', bs.reason));
-          } else {
-            cell.textContent = DASH;
-          }
-        }
-      });
-    }
-
-    if (c.metadata) {
-      var mb = add(body, el('div', 'block'));
-      add(mb, el('h3', null, 'Metadata'));
-      add(mb, el('pre', null, JSON.stringify(c.metadata, null, 2)));
-    }
-    return tr;
-  }
-
-  /* ---------- start ---------- */
-  try {
-    D = JSON.parse($('report-data').textContent);
-    T = D.texts; C = D.cases; B = D.baseline; hasBase = !!B;
-    renderHeader();
-    renderMetrics();
-    renderCharts();
-    setupFilters();
-    setupTable();
-    applyFilters(true);
-    document.documentElement.setAttribute('data-ready', 'true');
-  } catch (err) {
-    var box = $('fatal');
-    box.hidden = false;
-    box.textContent = 'This report could not be displayed: ' + (err && err.message ? err.message : String(err));
-    throw err;
-  }
-})();
-`;
-
-;// CONCATENATED MODULE: ./src/report/html/style.ts
-/**
- * The report page's stylesheet, inlined into a `<style>` element. Plain CSS with custom
- * properties for the light and dark palettes; the system font stack, so nothing is fetched.
- */
-const REPORT_CSS = String.raw `
-:root {
-  color-scheme: light dark;
-  --bg: #ffffff; --bg-soft: #f6f8fa; --bg-hover: #eef2f6; --border: #d8dee4; --text: #1f2328;
-  --muted: #59636e; --accent: #0969da; --accent-soft: #ddf4ff; --track: #e6eaef;
-  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
-  --error: #9a6700; --error-bg: #fff8c5; --new: #8250df; --new-bg: #fbefff;
-  --bar: #2f81f7; --shadow: 0 1px 2px rgba(31, 35, 40, .06);
-  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
-}
-@media (prefers-color-scheme: dark) {
-  :root {
-    --bg: #0d1117; --bg-soft: #151b23; --bg-hover: #1c2430; --border: #30363d; --text: #e6edf3;
-    --muted: #9198a1; --accent: #4493f8; --accent-soft: #12263f; --track: #262c36;
-    --pass: #3fb950; --pass-bg: #12301c; --fail: #f85149; --fail-bg: #3a1618;
-    --error: #d29922; --error-bg: #342a0f; --new: #ab7df8; --new-bg: #2a1e46;
-    --bar: #4493f8; --shadow: none;
-  }
-}
-* { box-sizing: border-box; }
-[hidden] { display: none !important; }
-html { -webkit-text-size-adjust: 100%; }
-body {
-  margin: 0; background: var(--bg); color: var(--text);
-  font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif;
-}
-main { max-width: 1280px; margin: 0 auto; padding: 24px 24px 48px; }
-h1 { font-size: 22px; line-height: 1.25; margin: 0 0 4px; font-weight: 600; overflow-wrap: anywhere; }
-h1 .version { color: var(--muted); font-weight: 400; }
-h2 { font-size: 15px; margin: 0 0 12px; font-weight: 600; }
-h3 { font-size: 12px; margin: 0 0 6px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-.muted { color: var(--muted); }
-.mono, code, pre { font-family: var(--mono); font-size: 12.5px; }
-:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-
-.run-model { font-size: 15px; margin: 0 0 8px; overflow-wrap: anywhere; }
-.meta { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 0; padding: 0; list-style: none; color: var(--muted); font-size: 13px; }
-.meta li { overflow-wrap: anywhere; }
-.meta b { font-weight: 500; color: var(--text); }
-.baseline-note { margin-top: 10px; padding: 8px 12px; border: 1px solid var(--border); border-radius: 6px; background: var(--bg-soft); font-size: 13px; overflow-wrap: anywhere; }
-.baseline-note.warn { border-color: var(--error); }
-
-section { margin-top: 28px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(168px, 1fr)); gap: 10px; }
-.card { border: 1px solid var(--border); border-radius: 8px; padding: 10px 14px; background: var(--bg); box-shadow: var(--shadow); min-width: 0; }
-.card.primary { background: var(--accent-soft); border-color: transparent; }
-.card .label { font-size: 12px; color: var(--muted); }
-.card .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; line-height: 1.3; }
-.card .sub { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
-.delta { display: inline-block; font-size: 12px; font-weight: 600; border-radius: 10px; padding: 0 7px; margin-left: 6px; vertical-align: 3px; font-variant-numeric: tabular-nums; }
-.delta.good { color: var(--pass); background: var(--pass-bg); }
-.delta.bad { color: var(--fail); background: var(--fail-bg); }
-.delta.same { color: var(--muted); background: var(--bg-soft); }
-
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; align-items: start; }
-.chart { border: 1px solid var(--border); border-radius: 8px; padding: 14px 16px; min-width: 0; }
-.chart svg { display: block; width: 100%; height: auto; }
-.chart svg text { fill: var(--text); font-size: 12px; font-family: inherit; }
-.chart svg .val { fill: var(--muted); font-variant-numeric: tabular-nums; }
-.chart svg .track { fill: var(--track); }
-.chart svg .bar { fill: var(--bar); }
-.chart svg .base { stroke: var(--text); stroke-width: 2; }
-.chart .legend, .chart .more { font-size: 12px; color: var(--muted); margin: 8px 0 0; }
-.legend-tick { display: inline-block; width: 2px; height: 10px; background: var(--text); vertical-align: -1px; margin-right: 4px; }
-
-.toolbar { display: flex; flex-wrap: wrap; gap: 10px 14px; align-items: end; margin-bottom: 10px; }
-.field { display: flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--muted); }
-.field.grow { flex: 1 1 260px; }
-input[type=search], select {
-  font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border);
-  border-radius: 6px; padding: 5px 8px; min-height: 32px;
-}
-input[type=search] { width: 100%; }
-.summary { font-size: 13px; color: var(--muted); margin: 0 0 8px; }
-
-.table-wrap { border: 1px solid var(--border); border-radius: 8px; overflow-x: auto; }
-table.cases { width: 100%; min-width: 760px; border-collapse: collapse; table-layout: fixed; }
-table.cases th, table.cases td { padding: 7px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid var(--border); }
-table.cases thead th { position: sticky; top: 0; z-index: 1; background: var(--bg-soft); font-size: 12px; font-weight: 600; color: var(--muted); white-space: nowrap; }
-table.cases tbody tr:last-child td { border-bottom: 0; }
-table.cases th.num, table.cases td.num { text-align: right; font-variant-numeric: tabular-nums; }
-col.c-id { width: 22%; } col.c-status { width: 84px; } col.c-score { width: 76px; } col.c-lat { width: 90px; }
-col.c-tags { width: 17%; } col.c-change { width: 96px; }
-tr.case { cursor: pointer; }
-tr.case:hover td { background: var(--bg-hover); }
-tr.case.open td { background: var(--bg-soft); border-bottom-color: transparent; }
-td.input-cell { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); }
-.case-toggle {
-  all: unset; cursor: pointer; font-family: var(--mono); font-size: 12.5px; color: var(--accent);
-  display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%;
-}
-.case-toggle::before { content: "\25B8"; content: "\25B8" / ""; display: inline-block; width: 1em; color: var(--muted); }
-.case-toggle[aria-expanded=true]::before { content: "\25BE"; content: "\25BE" / ""; }
-.case-toggle:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; border-radius: 3px; }
-.sort { all: unset; cursor: pointer; }
-.sort:focus-visible { outline: 2px solid var(--accent); border-radius: 3px; }
-.sort::after { content: ""; margin-left: 4px; }
-th[aria-sort=ascending] .sort::after { content: "\2191"; content: "\2191" / ""; }
-th[aria-sort=descending] .sort::after { content: "\2193"; content: "\2193" / ""; }
-
-.badge { display: inline-block; font-size: 12px; font-weight: 600; line-height: 18px; border-radius: 10px; padding: 0 8px; }
-.badge.pass, .badge.fixed { color: var(--pass); background: var(--pass-bg); }
-.badge.fail, .badge.regressed { color: var(--fail); background: var(--fail-bg); }
-.badge.error { color: var(--error); background: var(--error-bg); }
-.badge.new { color: var(--new); background: var(--new-bg); }
-.tag { display: inline-block; font-size: 11.5px; border: 1px solid var(--border); border-radius: 10px; padding: 0 7px; margin: 0 4px 2px 0; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: top; }
-.empty td { text-align: center; color: var(--muted); padding: 28px; cursor: default; }
-
-tr.detail > td { background: var(--bg-soft); padding: 4px 16px 18px; }
-.detail-body { display: grid; gap: 14px; min-width: 0; }
-.kv { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0; font-size: 12.5px; color: var(--muted); }
-.kv div { overflow-wrap: anywhere; }
-.kv dt { display: inline; } .kv dd { display: inline; margin: 0 0 0 4px; color: var(--text); }
-.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 12px; }
-.block { min-width: 0; }
-.block pre, .msg pre {
-  margin: 0; padding: 8px 10px; background: var(--bg); border: 1px solid var(--border); border-radius: 6px;
-  white-space: pre-wrap; overflow-wrap: anywhere; max-height: 22em; overflow: auto;
-}
-.block pre.none { color: var(--muted); font-style: italic; }
-.msgs { display: grid; gap: 6px; }
-.msg .role { font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.errbox { border: 1px solid var(--error); background: var(--error-bg); border-radius: 6px; padding: 8px 10px; overflow-wrap: anywhere; }
-table.scorers { width: 100%; border-collapse: collapse; font-size: 13px; background: var(--bg); border: 1px solid var(--border); border-radius: 6px; }
-table.scorers th, table.scorers td { padding: 5px 10px; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-table.scorers th { font-size: 12px; color: var(--muted); font-weight: 600; }
-table.scorers tr:last-child td { border-bottom: 0; }
-ol.targets { margin: 0; padding-left: 20px; }
-
-.pager { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: flex-end; margin-top: 10px; font-size: 13px; }
-button.pg {
-  font: inherit; font-size: 13px; color: var(--text); background: var(--bg); border: 1px solid var(--border);
-  border-radius: 6px; padding: 4px 10px; min-height: 30px; cursor: pointer;
-}
-button.pg:hover:not(:disabled) { background: var(--bg-hover); }
-button.pg:disabled { opacity: .45; cursor: default; }
-footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
-.noscript { padding: 24px; }
-@media (max-width: 720px) {
-  main { padding: 16px 12px 32px; }
-}
-`;
-
-;// CONCATENATED MODULE: ./src/report/html.ts
-/**
- * `report.html`: one self-contained page for a run (and optionally its baseline). Inline CSS and
- * script, the data embedded once as JSON, and a Content-Security-Policy that allows no network
- * access at all, so it opens the same from file://, an artifact download or a static host.
- *
- * Model and dataset text is untrusted. It only ever travels inside the JSON block, escaped so it
- * cannot end that block, and the page's script inserts it with `textContent`. The static markup
- * below contains no run data at all.
- */
-
-
-
-
-/** Renders the report page. Pure: the same input gives the same string. */
-function renderReport(input) {
-    const data = jsonForScript(buildPayload(input));
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(REPORT_SCRIPT)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="benchgen-eval">
-<title>BenchGen Eval report</title>
-<link rel="icon" href="data:,">
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-${BODY}
-<script type="application/json" id="report-data">${data}</script>
-<script>${REPORT_SCRIPT}</script>
-</body>
-</html>
-`;
-}
-/**
- * Serialises a value for a `<script type="application/json">` block. `<`, `>` and `&` become
- * \u escapes, so no `</script>` or `<!--` can appear and end or bend the block; U+2028/U+2029
- * are escaped too so the text stays valid wherever it is pasted. JSON.parse reads it back as is.
- */
-function jsonForScript(value) {
-    return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/**
- * No fetches, frames, fonts or remote images; styles and the page's own script inline. The script
- * is also pinned by its sha256: browsers that understand hashes then ignore 'unsafe-inline', so
- * even an injected inline script would not run. 'unsafe-inline' stays for older browsers.
- */
-function contentSecurityPolicy(script) {
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(script, 'utf8').digest('base64');
-    return [
-        "default-src 'none'",
-        "style-src 'unsafe-inline'",
-        `script-src 'unsafe-inline' 'sha256-${hash}'`,
-        'img-src data:',
-        "base-uri 'none'",
-        "form-action 'none'"
-    ].join('; ');
-}
-/** The page skeleton; the script fills it from the data block. */
-const BODY = `<main>
-<header>
-<h1 id="run-title">BenchGen Eval report</h1>
-<p class="run-model" id="run-model"></p>
-<ul class="meta" id="run-meta"></ul>
-<p class="baseline-note" id="baseline-note" hidden></p>
-<p class="errbox" id="fatal" role="alert" hidden></p>
-<noscript><p class="noscript">This report needs JavaScript to show its data. The same data is in results.jsonl and scores.json.</p></noscript>
-</header>
-<section aria-labelledby="h-metrics">
-<h2 id="h-metrics">Scores</h2>
-<div class="cards" id="metrics"></div>
-</section>
-<section aria-labelledby="h-breakdown" id="breakdown">
-<h2 id="h-breakdown">Breakdown</h2>
-<div class="charts" id="charts"></div>
-</section>
-<section aria-labelledby="h-cases">
-<h2 id="h-cases">Cases</h2>
-<div class="toolbar" role="search" aria-label="Filter cases">
-<label class="field grow" for="f-q">Search input, response and target<input type="search" id="f-q" placeholder="Search (press /)" autocomplete="off" spellcheck="false"></label>
-<label class="field" for="f-status">Status<select id="f-status"></select></label>
-<label class="field" for="f-tag" id="w-tag">Tag<select id="f-tag"></select></label>
-<label class="field" for="f-phase" id="w-phase">Phase<select id="f-phase"></select></label>
-<label class="field" for="f-change" id="w-change" hidden>Change vs baseline<select id="f-change"></select></label>
-<label class="field" for="f-size">Rows per page<select id="f-size"><option>50</option><option selected>100</option><option>250</option><option>500</option></select></label>
-</div>
-<p class="summary" id="summary" aria-live="polite"></p>
-<div class="table-wrap"><table class="cases" id="cases"><caption class="sr-only">Cases; activate a case id to show its details</caption></table></div>
-<nav class="pager" aria-label="Pages">
-<button type="button" class="pg" id="pg-first" aria-label="First page">&laquo;</button>
-<button type="button" class="pg" id="pg-prev">&lsaquo; Previous</button>
-<span id="pg-info"></span>
-<button type="button" class="pg" id="pg-next">Next &rsaquo;</button>
-<button type="button" class="pg" id="pg-last" aria-label="Last page">&raquo;</button>
-</nav>
-</section>
-<footer>Generated by benchgen-eval. This page works offline and loads nothing from the network.</footer>
-</main>`;
-
-;// CONCATENATED MODULE: ./src/report/junit.ts
-/**
- * `junit.xml`: one run as JUnit XML, so CI test viewers (GitHub test reporters, GitLab, Jenkins)
- * list every case. One `<testsuite>` per phase, one `<testcase>` per case.
- *
- * Case text is untrusted and may hold anything, including characters XML 1.0 forbids (NUL,
- * escape sequences from terminals, lone surrogates); a single one makes the whole file
- * unparseable, so every string goes through `xmlText` / `xmlAttr`.
- */
-
-/**
- * Characters XML 1.0 does not allow anywhere, even escaped: C0 controls other than tab, line
- * feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
- */
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-/**
- * Replace characters XML cannot hold with a visible `\uXXXX` so a reader still sees that
- * something was there (and what), instead of silently losing it.
- */
-function stripInvalidXml(text) {
-    return text.replace(INVALID_XML, (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
-}
-/** Escape text for element content. */
-function xmlText(text) {
-    return stripInvalidXml(text).replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'));
-}
-/**
- * Escape text for a double-quoted attribute. Tab, line feed and carriage return are written as
- * character references because a parser would otherwise normalise them to spaces.
- */
-function xmlAttr(text) {
-    return stripInvalidXml(text).replace(/[&<>"'\t\n\r]/g, (ch) => ATTR_ENTITIES[ch] ?? ch);
-}
-const ATTR_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&apos;',
-    '\t': '&#9;',
-    '\n': '&#10;',
-    '\r': '&#13;'
-};
-/**
- * Render a run as JUnit XML: `<testsuites>` with one `<testsuite>` per phase (in the order phases
- * first appear), one `<testcase>` per case (classname `<environment>.<phase>`, name the case id,
- * time in seconds), `<failure>` for a failed case with expected, got and the scorers' reasons,
- * `<error>` for a case that errored, and `<properties>` with the environment hash and the model.
- */
-function toJUnit(info, records, options = {}) {
-    const limits = { field: options.maxFieldChars ?? 10_000, message: options.maxMessageChars ?? 500 };
-    const phases = groupByPhase(records);
-    const totals = countStatuses(records);
-    const lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites name="${xmlAttr(`benchgen-eval ${info.environment.name}@${info.environment.version}`)}" tests="${records.length}" failures="${totals.fail}" errors="${totals.error}" time="${seconds(sumLatency(records))}">`
-    ];
-    for (const [phase, cases] of phases)
-        lines.push(...suite(info, phase, cases, limits));
-    lines.push('</testsuites>');
-    return lines.join('\n') + '\n';
-}
-function suite(info, phase, cases, limits) {
-    const counts = countStatuses(cases);
-    const classname = `${info.environment.name}.${phase}`;
-    const attrs = [
-        `name="${xmlAttr(classname)}"`,
-        `tests="${cases.length}"`,
-        `failures="${counts.fail}"`,
-        `errors="${counts.error}"`,
-        'skipped="0"',
-        `time="${seconds(sumLatency(cases))}"`,
-        `timestamp="${xmlAttr(info.startedAt)}"`
-    ];
-    const lines = [`  <testsuite ${attrs.join(' ')}>`, '    <properties>'];
-    for (const [name, value] of properties(info, phase)) {
-        lines.push(`      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`);
-    }
-    lines.push('    </properties>');
-    for (const record of cases)
-        lines.push(...testcase(classname, record, limits));
-    lines.push('  </testsuite>');
-    return lines;
-}
-function properties(info, phase) {
-    const props = [
-        ['environment.name', info.environment.name],
-        ['environment.version', info.environment.version],
-        ['environment.hash', info.environment.hash],
-        ['model.key', info.model.key],
-        ['model.name', info.model.name],
-        ['phase', phase],
-        ['tool.version', info.tool.version]
-    ];
-    if (info.git.sha)
-        props.push(['git.sha', info.git.sha]);
-    if (info.git.ref)
-        props.push(['git.ref', info.git.ref]);
-    return props;
-}
-function testcase(classname, record, limits) {
-    const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(record.id)}" time="${seconds(record.latencyMs)}"`;
-    if (record.status === 'pass')
-        return [`${open}/>`];
-    const element = record.status === 'error' ? errorElement(record, limits) : failureElement(record, limits);
-    return [`${open}>`, `      ${element}`, '    </testcase>'];
-}
-function failureElement(record, limits) {
-    const expected = junit_targetText(record.target);
-    const got = record.extracted ?? record.response ?? '(no response)';
-    const message = junit_clip(`expected ${junit_quote(expected)}, got ${junit_quote(got)}`, limits.message);
-    const body = [
-        `expected: ${junit_clip(expected, limits.field)}`,
-        `got: ${junit_clip(record.response ?? '(no response)', limits.field)}`,
-        ...(record.extracted !== null ? [`extracted: ${junit_clip(record.extracted, limits.field)}`] : []),
-        ...reasons(record, limits)
-    ].join('\n');
-    return `<failure message="${xmlAttr(message)}" type="fail">${xmlText(body)}</failure>`;
-}
-function errorElement(record, limits) {
-    const type = record.error?.type ?? 'error';
-    const message = junit_clip(record.error?.message ?? 'the case errored', limits.message);
-    const body = [
-        `${type}: ${junit_clip(record.error?.message ?? 'the case errored', limits.field)}`,
-        ...(record.error?.status !== undefined ? [`status: ${record.error.status}`] : []),
-        `attempts: ${record.attempts}`
-    ].join('\n');
-    return `<error message="${xmlAttr(message)}" type="${xmlAttr(type)}">${xmlText(body)}</error>`;
-}
-function reasons(record, limits) {
-    return Object.entries(record.scores).map(([name, score]) => `reason (${name}): ${junit_clip(score.reason, limits.field)}`);
-}
-function groupByPhase(records) {
-    const phases = new Map();
-    for (const record of records) {
-        const list = phases.get(record.phase) ?? [];
-        list.push(record);
-        phases.set(record.phase, list);
-    }
-    // Records arrive in completion order under concurrency; viewers read better in case order.
-    for (const list of phases.values())
-        list.sort((a, b) => a.index - b.index);
-    return phases;
-}
-function countStatuses(records) {
-    let fail = 0;
-    let error = 0;
-    for (const record of records) {
-        if (record.status === 'fail')
-            fail++;
-        else if (record.status === 'error')
-            error++;
-    }
-    return { fail, error };
-}
-const sumLatency = (records) => records.reduce((sum, r) => sum + r.latencyMs, 0);
-/** JUnit times are seconds with a decimal point; never NaN, which some parsers reject. */
-function seconds(ms) {
-    return Number.isFinite(ms) && ms > 0 ? (ms / 1000).toFixed(3) : '0.000';
-}
-function junit_targetText(target) {
-    return Array.isArray(target) ? target.join(' | ') : target;
-}
-function junit_quote(text) {
-    return JSON.stringify(text);
-}
-function junit_clip(text, max) {
-    const cut = truncateText(text, max);
-    return cut.omitted > 0 ? `${cut.text}${truncationMarker(cut.omitted)}` : text;
-}
-
-;// CONCATENATED MODULE: ./src/run/artifacts.ts
-
-function toPredictions(records) {
-    return records.map((record) => ({ id: record.id, phase: record.phase, response: record.response, error: record.error?.message ?? null }));
-}
-/**
- * The failing cases as training examples: the prompt that was sent, then the reference answer
- * as the assistant turn. Errors are left out (the model never answered), and so are held-out
- * phases unless asked for, so an evaluation set does not leak into training by default.
- */
-function toFineTuneRows(records, options = {}) {
-    const rows = [];
-    for (const record of records) {
-        if (record.status !== 'fail')
-            continue;
-        if (!options.includeHeldOut && options.heldOutPhases?.has(record.phase))
-            continue;
-        const prompt = record.messages ?? [{ role: 'user', content: record.prompt ?? record.input }];
-        const answer = Array.isArray(record.target) ? (record.target[0] ?? '') : record.target;
-        rows.push({ messages: [...prompt, { role: 'assistant', content: answer }] });
-    }
-    return rows;
-}
-/** Sorted keys, so two scores.json files diff cleanly. */
-function sortScores(scores) {
-    return Object.fromEntries(Object.entries(scores).sort(([a], [b]) => a.localeCompare(b)));
-}
-/** Records in report order: by phase, then dataset position. */
-function orderRecords(records) {
-    return [...records].sort((a, b) => (a.phase === b.phase ? a.index - b.index : a.phase.localeCompare(b.phase)));
-}
-async function writePredictions(path, records) {
-    await writeJsonl(path, toPredictions(records));
-}
-async function writeFailures(path, rows) {
-    await writeJsonl(path, rows);
-}
-async function writeScores(path, scores) {
-    await writeJsonAtomic(path, sortScores(scores));
-}
-
-;// CONCATENATED MODULE: ./src/run/submission.ts
-/**
- * `submission.zip`: the run's predictions and configuration, enough to re-score offline with
- * `benchgen score` against the same environment. Deterministic: the same run gives the same bytes.
- */
-
-
-
-
-/** A fixed timestamp: zip entries carry mtimes, and we want byte-identical archives. */
-const ZIP_EPOCH = new Date('1980-01-01T00:00:00Z');
-async function writeSubmission(path, run) {
-    const zip = new yazl/* ZipFile */.u();
-    const add = (name, text) => zip.addBuffer(Buffer.from(text), name, { mtime: ZIP_EPOCH, mode: 0o100644 });
-    const { startedAt: _s, endedAt: _e, durationMs: _d, ...configuration } = run.info;
-    add('run.json', `${JSON.stringify(configuration, null, 2)}\n`);
-    add('predictions.jsonl', toPredictions(run.records).map((row) => `${JSON.stringify(row)}\n`).join(''));
-    zip.end();
-    const out = (0,external_node_fs_.createWriteStream)(path);
-    zip.outputStream.pipe(out);
-    await (0,external_node_events_.once)(out, 'close');
-}
-
-;// CONCATENATED MODULE: ./src/run/run-folder.ts
-/**
- * Writes every file of a run folder from the run's records. Used at the end of a run and by
- * `benchgen score`, so both produce the same folder.
- */
-
-
-
-
-
-
-
-
-
-
-/** File names inside a run folder. */
-const RUN_FILES = {
-    info: 'run.json',
-    results: 'results.jsonl',
-    predictions: 'predictions.jsonl',
-    scores: 'scores.json',
-    failures: 'failures.jsonl',
-    submission: 'submission.zip',
-    report: 'report.html',
-    junit: 'junit.xml'
-};
-async function writeRunFolder(input) {
-    const { outDir, info, scores } = input;
-    const records = orderRecords(input.records);
-    const heldOutPhases = new Set(Object.entries(input.environment.manifest.phases ?? {})
-        .filter(([, phase]) => phase.heldOut)
-        .map(([name]) => name));
-    await writeJsonAtomic((0,external_node_path_.join)(outDir, RUN_FILES.info), info);
-    await writeScores((0,external_node_path_.join)(outDir, RUN_FILES.scores), scores);
-    await writePredictions((0,external_node_path_.join)(outDir, RUN_FILES.predictions), records);
-    await writeFailures((0,external_node_path_.join)(outDir, RUN_FILES.failures), toFineTuneRows(records, { heldOutPhases }));
-    await writeSubmission((0,external_node_path_.join)(outDir, RUN_FILES.submission), { info, records });
-    await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, RUN_FILES.junit), toJUnit(info, records));
-    await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, RUN_FILES.report), renderReport({ info, scores, records }));
-}
-/** Read run.json, scores.json and results.jsonl, with errors that name the file and what to do. */
-async function readRunFolder(dir) {
-    const read = async (name) => {
-        try {
-            return await readFile(join(dir, name), 'utf8');
-        }
-        catch (cause) {
-            throw new ValidationError([{ file: join(dir, name), message: 'cannot be read', hint: 'pass a run folder written by benchgen run (it holds run.json, scores.json and results.jsonl)' }], undefined, { cause });
-        }
-    };
-    const parseJson = (name, text) => {
-        try {
-            return JSON.parse(text);
-        }
-        catch (cause) {
-            throw new ValidationError([{ file: join(dir, name), message: 'is not valid JSON' }], undefined, { cause });
-        }
-    };
-    const infoResult = RunInfo.safeParse(parseJson(RUN_FILES.info, await read(RUN_FILES.info)));
-    if (!infoResult.success) {
-        throw new ValidationError(infoResult.error.issues.map((issue) => ({ file: join(dir, RUN_FILES.info), field: issue.path.join('.'), message: issue.message })));
-    }
-    const scores = parseJson(RUN_FILES.scores, await read(RUN_FILES.scores));
-    await read(RUN_FILES.results);
-    const { records } = await readResults(join(dir, RUN_FILES.results));
-    return { dir, info: infoResult.data, scores, records };
-}
-
 ;// CONCATENATED MODULE: ./src/run/run.ts
 /**
  * The run loop: evaluate the cases of one phase with bounded concurrency, append each record to
@@ -102000,7 +104152,7 @@ async function runEvaluation(options) {
     if (options.fresh)
         await (0,promises_.rm)(resultsPath, { force: true });
     const previous = options.fresh ? null : await readPreviousInfo(infoPath);
-    const prior = await results_file_readResults(resultsPath);
+    const prior = await readResults(resultsPath);
     if (prior.records.length > 0 && previous?.fingerprint !== fingerprint) {
         throw new RunConflictError(`${outDir} holds results of a different run (environment hash, model, phase or generation settings differ). ` +
             'Use another --out folder, or pass --fresh to discard them.');
@@ -102092,7 +104244,7 @@ async function runEvaluation(options) {
 }
 async function readPreviousInfo(path) {
     try {
-        return run_info_RunInfo.parse(JSON.parse(await (0,promises_.readFile)(path, 'utf8')));
+        return RunInfo.parse(JSON.parse(await (0,promises_.readFile)(path, 'utf8')));
     }
     catch {
         return null;
@@ -102100,6 +104252,90 @@ async function readPreviousInfo(path) {
 }
 function run_definedOnly(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/run/export.ts
+/**
+ * Exporting failing cases as training data, and the contamination check that answers "were any
+ * of the cases I just evaluated in a training export?". Cases are matched by a hash of their
+ * normalised input, not their id, so a copy survives renaming, reordering and resplitting.
+ */
+
+
+
+
+
+/** sha256 of the input with whitespace collapsed and case folded. */
+function inputHash(input) {
+    return (0,external_node_crypto_.createHash)('sha256').update(input.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase()).digest('hex');
+}
+/** The record kept beside an export: which cases left the evaluation set, by input hash. */
+const ExportManifest = object({
+    schemaVersion: literal(1),
+    kind: literal('benchgen-export'),
+    environment: object({ name: schemas_string(), version: schemas_string(), hash: schemas_string() }),
+    exportedAt: schemas_string(),
+    includesHeldOut: schemas_boolean(),
+    cases: array(object({ id: schemas_string(), phase: schemas_string(), heldOut: schemas_boolean(), inputHash: schemas_string() }))
+});
+/** The failing cases of a run as fine-tune rows, with the manifest of what was exported. */
+function exportFailures(info, records, options) {
+    const failing = records.filter((record) => record.status === 'fail');
+    const chosen = failing.filter((record) => options.includeHeldOut || !options.heldOutPhases.has(record.phase));
+    return {
+        rows: toFineTuneRows(chosen, { includeHeldOut: true }),
+        skippedHeldOut: failing.length - chosen.length,
+        manifest: {
+            schemaVersion: 1,
+            kind: 'benchgen-export',
+            environment: { name: info.environment.name, version: info.environment.version, hash: info.environment.hash },
+            exportedAt: (options.now ?? new Date()).toISOString(),
+            includesHeldOut: chosen.some((record) => options.heldOutPhases.has(record.phase)),
+            cases: chosen.map((record) => ({ id: record.id, phase: record.phase, heldOut: options.heldOutPhases.has(record.phase), inputHash: inputHash(record.input) }))
+        }
+    };
+}
+/**
+ * Input hashes of a training file: an export manifest, or any chat-format JSONL (each row's user
+ * turns are hashed, since the case input sits in the last user message of an exported prompt).
+ */
+async function trainingHashes(path) {
+    const text = await (0,promises_.readFile)(path, 'utf8');
+    const trimmed = text.trimStart();
+    if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
+        const parsed = ExportManifest.safeParse(JSON.parse(text));
+        if (parsed.success)
+            return new Set(parsed.data.cases.map((c) => c.inputHash));
+    }
+    const hashes = new Set();
+    text.split('\n').forEach((line, i) => {
+        if (!line.trim())
+            return;
+        let row;
+        try {
+            row = JSON.parse(line);
+        }
+        catch {
+            throw new ValidationError([{ file: path, line: i + 1, message: 'is not valid JSON', hint: 'pass an export manifest (.manifest.json) or a chat-format JSONL file' }]);
+        }
+        const messages = row.messages;
+        if (!Array.isArray(messages))
+            throw new ValidationError([{ file: path, line: i + 1, field: 'messages', message: 'is missing', hint: 'each line must be {"messages": [...]}' }]);
+        for (const message of messages) {
+            if (message.role === 'user' && typeof message.content === 'string') {
+                hashes.add(inputHash(message.content));
+                // A templated prompt ends with the case input; its last paragraph is hashed too.
+                const last = message.content.split(/\n\s*\n/).at(-1);
+                if (last)
+                    hashes.add(inputHash(last));
+            }
+        }
+    });
+    return hashes;
+}
+function contamination(records, hashes, file) {
+    const matched = records.filter((record) => hashes.has(inputHash(record.input)));
+    return { file, evaluated: records.length, matched: matched.length, ids: matched.map((record) => `${record.phase}/${record.id}`) };
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -102126,45 +104362,10 @@ async function gitInfo(cwd, env) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli/options.ts
-/** Parsing of numeric flags with messages that name the flag. */
-
-function positiveInt(name) {
-    return (value) => {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1)
-            throw new InvalidArgumentError(`${name} must be a whole number of at least 1 (got "${value}")`);
-        return n;
-    };
-}
-function nonNegativeInt(name) {
-    return (value) => {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 0)
-            throw new InvalidArgumentError(`${name} must be a whole number of at least 0 (got "${value}")`);
-        return n;
-    };
-}
-function nonNegativeNumber(name) {
-    return (value) => {
-        const n = Number(value);
-        if (!Number.isFinite(n) || n < 0)
-            throw new InvalidArgumentError(`${name} must be a number of at least 0 (got "${value}")`);
-        return n;
-    };
-}
-/** A score threshold given as a fraction (0.6) or a percentage (60 or 60%). */
-function fraction(name) {
-    return (value) => {
-        const n = Number(value.replace(/%$/, ''));
-        if (!Number.isFinite(n) || n < 0 || n > 100)
-            throw new InvalidArgumentError(`${name} must be a fraction (0.6) or a percentage (60%) (got "${value}")`);
-        return value.endsWith('%') || n > 1 ? n / 100 : n;
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/cli/run-command.ts
 /** `benchgen run`: evaluate a model on an environment and write the run folder. */
+
+
 
 
 
@@ -102199,6 +104400,7 @@ function registerRun(program, io, setExit) {
         .option('--price-output <usd>', 'USD per million completion tokens, for cost', nonNegativeNumber('--price-output'))
         .option('--fail-under <score>', `exit with code ${EXIT_BELOW_THRESHOLD} when the score is below this (0.6 or 60%)`, fraction('--fail-under'))
         .option('--hub-index <url>', 'remote hub index (JSON) consulted when hub:NAME is not built in')
+        .option('--contamination <file>', 'report how many evaluated cases appear in a training export (an export manifest or a chat JSONL)')
         .option('--fresh', 'discard previous results in the run folder instead of resuming')
         .option('--quiet', 'no progress output')
         .option('--json', 'print scores.json to stdout instead of the table')
@@ -102261,6 +104463,11 @@ async function runCommand(flags, io) {
             write(io.stdout, runMarkdown(outcome.info, outcome.scores));
             write(io.stdout, `\nResults: ${(0,external_node_path_.join)(outDir, RUN_FILES.results)}\nReport:  ${(0,external_node_path_.join)(outDir, RUN_FILES.report)}`);
         }
+        if (flags.contamination) {
+            const report = contamination(outcome.records, await trainingHashes((0,external_node_path_.resolve)(io.cwd, flags.contamination)), flags.contamination);
+            await writeJsonAtomic((0,external_node_path_.join)(outDir, 'contamination.json'), report);
+            write(io.stderr, `Contamination: ${report.matched} of ${report.evaluated} evaluated cases appear in ${flags.contamination}${report.matched ? ` (${report.ids.slice(0, 5).join(', ')}${report.matched > 5 ? ', …' : ''})` : ''}`);
+        }
         if (outcome.interrupted) {
             write(io.stderr, `Interrupted after ${outcome.records.length} of ${outcome.info.cases} cases; rerun the same command to resume.`);
             return EXIT_INTERRUPTED;
@@ -102316,7 +104523,7 @@ function parsePredictions(text, file) {
         }
     });
     if (issues.length > 0)
-        throw new errors_ValidationError(issues, `${file}: ${issues.length} bad prediction line(s):`);
+        throw new ValidationError(issues, `${file}: ${issues.length} bad prediction line(s):`);
     return predictions;
 }
 async function readSubmission(path) {
@@ -102326,10 +104533,10 @@ async function readSubmission(path) {
     const entry = (name) => directory.files.find((file) => file.path === name && file.type === 'File');
     const predictionsEntry = entry('predictions.jsonl');
     if (!predictionsEntry)
-        throw new errors_ValidationError([{ file: path, message: 'has no predictions.jsonl', hint: 'pass a submission.zip written by benchgen run' }]);
+        throw new ValidationError([{ file: path, message: 'has no predictions.jsonl', hint: 'pass a submission.zip written by benchgen run' }]);
     // Caps: a submission is untrusted input like any bundle.
     if (predictionsEntry.uncompressedSize > 512 * 1024 * 1024)
-        throw new errors_ValidationError([{ file: path, message: 'predictions.jsonl is larger than 512 MiB' }]);
+        throw new ValidationError([{ file: path, message: 'predictions.jsonl is larger than 512 MiB' }]);
     const predictions = parsePredictions((await predictionsEntry.buffer()).toString('utf8'), `${path}!predictions.jsonl`);
     const infoEntry = entry('run.json');
     const info = infoEntry && infoEntry.uncompressedSize < 10 * 1024 * 1024 ? JSON.parse((await infoEntry.buffer()).toString('utf8')) : undefined;
@@ -102348,7 +104555,7 @@ async function rescore(options) {
             byKey.set(`${item.phase}/${item.id}`, item);
     const unknown = submission.predictions.filter((p) => !byKey.has(`${p.phase}/${p.id}`));
     if (unknown.length > 0) {
-        throw new errors_ValidationError(unknown.slice(0, 20).map((p) => ({ field: 'id', message: `prediction "${p.phase}/${p.id}" matches no case of ${environment.manifest.name}` })), `${unknown.length} prediction(s) match no case (wrong environment or phase?):`);
+        throw new ValidationError(unknown.slice(0, 20).map((p) => ({ field: 'id', message: `prediction "${p.phase}/${p.id}" matches no case of ${environment.manifest.name}` })), `${unknown.length} prediction(s) match no case (wrong environment or phase?):`);
     }
     const scoring = environment.manifest.scoring;
     const scorers = await buildScorers(scoring, { root: environment.root });
@@ -102415,11 +104622,53 @@ function registerScore(program, io) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/cli/export-command.ts
+/** `benchgen export failures`: the failing cases of a run as a fine-tune dataset. */
+
+
+
+
+
+
+
+
+function registerExport(program, io) {
+    const exportCommand = program.command('export').description('Export data from a run folder');
+    exportCommand
+        .command('failures')
+        .description('Write the failing cases as an OpenAI chat fine-tune JSONL, with a manifest of the exported cases\' hashes')
+        .argument('<run>', 'run folder')
+        .requiredOption('-o, --out <file>', 'JSONL file to write; FILE.manifest.json records what was exported')
+        .option('--env <ref>', 'the environment, to know its held-out phases (default: the source recorded in run.json)')
+        .option('--include-held-out', 'also export cases of held-out phases (recorded in the manifest; check later runs with run --contamination)')
+        .action(async (dir, flags) => {
+        const run = await readRunFolder((0,external_node_path_.resolve)(io.cwd, dir));
+        const ref = flags.env ?? run.info.environment.source.ref;
+        const environment = await loadEnvironment(ref, { cwd: io.cwd, cacheDir: defaultCacheDir(io.env) });
+        if (environment.hash !== run.info.environment.hash) {
+            throw new BenchgenError(`the run was made against environment hash ${run.info.environment.hash.slice(0, 12)}, but ${ref} now has ${environment.hash.slice(0, 12)}; pass --env with the version that was evaluated`);
+        }
+        const heldOutPhases = new Set(Object.entries(environment.manifest.phases ?? {}).filter(([, phase]) => phase.heldOut).map(([name]) => name));
+        const result = exportFailures(run.info, run.records, { heldOutPhases, includeHeldOut: flags.includeHeldOut === true });
+        const out = (0,external_node_path_.resolve)(io.cwd, flags.out);
+        await writeJsonl(out, result.rows);
+        await writeJsonAtomic(`${out}.manifest.json`, result.manifest);
+        write(io.stdout, `Wrote ${result.rows.length} training rows to ${out} (manifest: ${out}.manifest.json)`);
+        if (result.skippedHeldOut > 0)
+            write(io.stderr, `Left out ${result.skippedHeldOut} failing case(s) of held-out phases; --include-held-out exports them.`);
+        if (result.manifest.includesHeldOut)
+            write(io.stderr, 'Warning: this export contains held-out cases. Check later evaluations with: benchgen run --contamination ' + `${out}.manifest.json`);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/cli/program.ts
 /**
  * The CLI as a function: `runCli(argv, io)` returns an exit code and never calls process.exit,
  * so tests run commands in-process. main.ts owns the process.
  */
+
+
+
 
 
 
@@ -102441,6 +104690,9 @@ async function runCli(argv, io) {
     registerRun(program, io, setExit);
     registerEnvironmentCommands(program, io, setExit);
     registerScore(program, io);
+    registerCompare(program, io, setExit);
+    registerLeaderboard(program, io);
+    registerExport(program, io);
     try {
         await program.parseAsync(argv, { from: 'user' });
         return exitCode;

@@ -32,6 +32,7 @@ import { createOpenAIClient } from '../model/openai.js'
 import { readRunFolder, RUN_FILES } from '../run/run-folder.js'
 import type { RunFolder } from '../run/run-folder.js'
 import { runEvaluation } from '../run/run.js'
+import { updateLeaderboardOnBranch } from '../leaderboard/branch.js'
 import type { RunOutcome } from '../run/run.js'
 import { renderCommentBody, verdictTitle } from './comment-body.js'
 import type { ActionInputs } from './inputs.js'
@@ -178,7 +179,10 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
     if (check) reporter.info(`Check: ${check.used}${check.reason ? ` (${check.reason})` : ''}`)
   }
 
-  if (shouldSaveBaseline(inputs, context)) await saveBaseline(outcome, key, context, temp, env, inputs, reporter)
+  if (shouldSaveBaseline(inputs, context)) {
+    await saveBaseline(outcome, key, context, temp, env, inputs, reporter)
+    if (inputs.leaderboardBranch && online && !outcome.interrupted) await updateLeaderboard(octokit, head, context, inputs, reporter)
+  }
 
   if (outcome.interrupted) reporter.warning('The run was interrupted before every case finished; results cover the cases that did.')
   if (failure) reporter.setFailed(failure)
@@ -317,6 +321,24 @@ async function saveBaseline(outcome: RunOutcome, key: string, context: GitHubRun
     (error: unknown): UploadResult => ({ skipped: error instanceof Error ? error.message : String(error) })
   )
   reporter.info(`Baseline artifact: ${upload.skipped ? `not uploaded (${upload.skipped})` : `uploaded (${upload.id})`}`)
+}
+
+async function updateLeaderboard(octokit: Octokit, run: RunFolder, context: GitHubRunContext, inputs: ActionInputs, reporter: ActionReporter): Promise<void> {
+  try {
+    const result = await updateLeaderboardOnBranch(octokit, {
+      repo: context.repo,
+      run,
+      branch: inputs.leaderboardBranch,
+      policy: inputs.leaderboardPolicy,
+      runId: String(context.runId),
+      runUrl: context.runUrl,
+      log: (message) => reporter.info(message)
+    })
+    reporter.info(`Leaderboard on ${inputs.leaderboardBranch}: ${result.status} (commit ${result.commitSha ?? 'none'}, ${result.attempts} attempt(s))`)
+    if (result.commitSha) reporter.setOutput('leaderboard-commit', result.commitSha)
+  } catch (error) {
+    reporter.warning(`Could not update the leaderboard on ${inputs.leaderboardBranch}: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 /** The environment's folder relative to the repository root, when it lives in the repository. */

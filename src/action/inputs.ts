@@ -33,6 +33,9 @@ export interface ActionInputs {
   checkName: string
   artifactName: string
   artifactRetentionDays: number
+  /** Data branch of the leaderboard; '' when none is kept. */
+  leaderboardBranch: string
+  leaderboardPolicy: 'best' | 'latest'
   mode: 'evaluate' | 'post-comment'
   githubToken: string
   workingDirectory: string
@@ -128,6 +131,8 @@ export function readInputs(getInput: GetInput): ActionInputs {
     checkName: text('check-name'),
     artifactName: text('artifact-name'),
     artifactRetentionDays: number('artifact-retention-days', 30, (n) => Number.isInteger(n) && n >= 0 && n <= 90, 'a whole number of days from 0 to 90'),
+    leaderboardBranch: text('leaderboard-branch'),
+    leaderboardPolicy: oneOf('leaderboard-policy', ['best', 'latest'] as const, 'best'),
     mode,
     // An unexpanded `${{ github.token }}` (tools that run the action outside Actions) is no token.
     githubToken: text('github-token').startsWith('${{') ? '' : text('github-token'),

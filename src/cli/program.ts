@@ -5,9 +5,11 @@
 import { Command, CommanderError } from 'commander'
 import { BenchgenError, describeError } from '../errors.js'
 import { TOOL_VERSION } from '../version.js'
+import { registerCompare } from './compare-command.js'
 import { registerEnvironmentCommands } from './env-commands.js'
 import { write } from './io.js'
 import type { CliIo } from './io.js'
+import { registerLeaderboard } from './leaderboard-command.js'
 import { registerRun } from './run-command.js'
 import { registerScore } from './score-command.js'
 import { registerExport } from './export-command.js'
@@ -26,6 +28,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerRun(program, io, setExit)
   registerEnvironmentCommands(program, io, setExit)
   registerScore(program, io)
+  registerCompare(program, io, setExit)
+  registerLeaderboard(program, io)
   registerExport(program, io)
   try {
     await program.parseAsync(argv, { from: 'user' })

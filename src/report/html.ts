@@ -53,7 +53,11 @@ export function jsonForScript(value: unknown): string {
  * is also pinned by its sha256: browsers that understand hashes then ignore 'unsafe-inline', so
  * even an injected inline script would not run. 'unsafe-inline' stays for older browsers.
  */
-function contentSecurityPolicy(script: string): string {
+/**
+ * The pages' Content-Security-Policy: no network of any kind, and only the page's own script (by
+ * its hash; 'unsafe-inline' is the fallback for browsers without hash support).
+ */
+export function contentSecurityPolicy(script: string): string {
   const hash = createHash('sha256').update(script, 'utf8').digest('base64')
   return [
     "default-src 'none'",

@@ -258,7 +258,7 @@ describe('the bundled action (dist/index.js)', () => {
   it('on a push to the default branch it stores the baseline (skipping services a local runner lacks) and does not comment', async () => {
     behaviour = 'good'
     const run = await runAction({
-      inputs: { environment: 'evals/add', model: spec, 'github-token': 'ghs_test' },
+      inputs: { environment: 'evals/add', model: spec, 'github-token': 'ghs_test', 'leaderboard-branch': 'benchgen-data' },
       event: 'push',
       payload: { ref: 'refs/heads/main', after: main[2], repository: { full_name: 'octo/demo', default_branch: 'main' } },
       apiUrl: api.url,
@@ -271,6 +271,11 @@ describe('the bundled action (dist/index.js)', () => {
     expect(run.stdout).toMatch(/Baseline artifact: not uploaded/)
     expect(Object.keys(api.state.comments)).toHaveLength(0)
     expect(api.state.checkRuns[0]).toMatchObject({ head_sha: main[2], conclusion: 'success' })
+    // The leaderboard on the data branch now holds this model's run.
+    expect(run.outputs['leaderboard-commit']).toMatch(/^[0-9a-f]{40}$/)
+    const board = JSON.parse(api.git.readFile('benchgen-data', 'leaderboard.json')!)
+    expect(JSON.stringify(board)).toContain(key)
+    expect(api.git.readFile('benchgen-data', 'leaderboard.md')).toContain('fixture-add')
   })
 
   it('post-comment mode (the fork-safe second phase) re-renders and posts the comment for the verified PR', async () => {

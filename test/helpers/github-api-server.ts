@@ -8,7 +8,9 @@
  * `per_page` (max 100) and `page`; 403 "Resource not accessible by integration" for a token
  * without permission (switch `forbid` per endpoint family); the artifact zip endpoint answering
  * 302 to a second URL that serves the bytes; 422 for bodies over GitHub's limits; a commit graph
- * behind the compare endpoint (merge base, ahead/behind counts).
+ * behind the compare endpoint (merge base, ahead/behind counts); the Git Data API (refs, commits,
+ * trees, blobs) over the same branches and commit graph, with GitHub's fast-forward check on ref
+ * updates (422 "Update is not a fast forward" unless `force`).
  */
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -95,7 +97,26 @@ export interface ServerArtifact {
 }
 
 /** Endpoint families that `forbid` can refuse. */
-export type Family = 'comments' | 'checks' | 'statuses' | 'labels' | 'pulls' | 'compare' | 'actions'
+export type Family = 'comments' | 'checks' | 'statuses' | 'labels' | 'pulls' | 'compare' | 'actions' | 'git'
+
+/** A commit object of the Git Data API. Its parents are also in `state.commits`, for compare. */
+export interface ServerGitCommit {
+  tree: string
+  message: string
+  parents: string[]
+}
+
+/**
+ * The objects behind the Git Data API. Trees are stored flat (full path → blob), which is all
+ * the data-branch code needs; listing a tree derives the directory entries.
+ */
+export interface ServerGitObjects {
+  /** sha → content, base64. */
+  blobs: Record<string, string>
+  /** sha → full path → blob entry. */
+  trees: Record<string, Record<string, { mode: string; sha: string }>>
+  commits: Record<string, ServerGitCommit>
+}
 
 export interface GitHubApiState {
   owner: string
@@ -122,6 +143,19 @@ export interface GitHubApiState {
   forbid: Partial<Record<Family, 'writes' | 'all'>>
   /** Next id handed out to a created object. */
   nextId: number
+  /** Git objects (refs are `branches`). */
+  git: ServerGitObjects
+  /**
+   * Called with the branch name when a `PATCH /git/refs/heads/NAME` arrives, before the update is
+   * checked and applied: a test can move the branch here (see `server.git.commit`) to play another
+   * job that pushed between the client's read and its write.
+   */
+  beforeRefUpdate?: (branch: string) => void
+  /**
+   * Called with every API request's method and path (as logged) before it is routed, to change
+   * state at a precise point of a client's sequence of requests.
+   */
+  beforeRequest?: (request: { method: string; path: string }) => void
 }
 
 export interface LoggedRequest {
@@ -142,7 +176,23 @@ export interface GitHubApiServer {
   url: string
   state: GitHubApiState
   requests: LoggedRequest[]
+  /** Direct access to the Git Data API's state, for seeding and asserting. */
+  git: GitHelpers
   close(): Promise<void>
+}
+
+/** Test-side helpers over the server's git objects. */
+export interface GitHelpers {
+  /**
+   * Commit `files` (path → UTF-8 content) on top of `branch`'s tip (or as a root commit, creating
+   * the branch, when it does not exist; or with `parents: []` to force a root) and move the branch,
+   * like another job's push. Returns the commit's sha.
+   */
+  commit(branch: string, files: Record<string, string>, message?: string, options?: { parents?: string[] }): string
+  /** A file's content at a branch's tip or a commit; undefined when absent. */
+  readFile(refOrSha: string, path: string): string | undefined
+  /** The first-parent chain from a branch's tip, newest first. */
+  log(branch: string): Array<{ sha: string } & ServerGitCommit>
 }
 
 /** A deterministic 40-hex sha for a label, e.g. `fakeSha('main-3')`. */
@@ -210,6 +260,7 @@ export async function startGitHubApiServer(seed: Partial<GitHubApiState> = {}): 
     artifacts: [],
     forbid: {},
     nextId: 1,
+    git: { blobs: {}, trees: {}, commits: {} },
     ...seed
   }
   const requests: LoggedRequest[] = []
@@ -254,6 +305,7 @@ export async function startGitHubApiServer(seed: Partial<GitHubApiState> = {}): 
       if (state.token && req.headers.authorization !== `token ${state.token}` && req.headers.authorization !== `Bearer ${state.token}`) {
         throw new HttpError(401, 'Bad credentials')
       }
+      state.beforeRequest?.({ method, path })
       const result = route(method, path, url.searchParams, body, entry)
       entry.status = result.status
       send(res, result.status, result.body, result.headers)
@@ -410,7 +462,201 @@ export async function startGitHubApiServer(seed: Partial<GitHubApiState> = {}): 
       if (artifact.downloadStatus) throw new HttpError(artifact.downloadStatus, 'Artifact download failed')
       return { status: 302, headers: { location: `${baseUrl}${BLOB_PREFIX}${artifact.id}.zip` } }
     }
+    if (rest.startsWith('/git/')) return gitRoute(method, rest, params, body) ?? unhandled(entry)
     return unhandled(entry)
+  }
+
+  /* ---------- Git Data API ---------- */
+
+  function gitRoute(method: string, rest: string, params: URLSearchParams, body: unknown): Reply | null {
+    const is = (m: string, pattern: RegExp): RegExpExecArray | null => (method === m ? pattern.exec(rest) : null)
+    let m: RegExpExecArray | null
+    if ((m = is('GET', /^\/git\/ref\/(.+)$/))) {
+      guard('git', method)
+      const ref = decodeURIComponent(m[1]!)
+      const branch = ref.startsWith('heads/') ? ref.slice('heads/'.length) : null
+      const sha = branch === null ? undefined : state.branches[branch]
+      if (!sha) throw new HttpError(404, 'Not Found')
+      return { status: 200, body: refJson(`refs/${ref}`, sha) }
+    }
+    if (is('POST', /^\/git\/refs$/)) {
+      guard('git', method)
+      const ref = field(body, 'ref')
+      const sha = field(body, 'sha')
+      if (!/^refs\/heads\/.+/.test(ref)) throw new HttpError(422, 'Reference name must start with refs/heads/ (the test server creates branches only)')
+      if (!state.git.commits[sha] && !state.commits[sha]) throw new HttpError(422, 'Object does not exist')
+      const branch = ref.slice('refs/heads/'.length)
+      if (state.branches[branch]) throw new HttpError(422, 'Reference already exists')
+      state.branches[branch] = sha
+      return { status: 201, body: refJson(ref, sha) }
+    }
+    if ((m = is('PATCH', /^\/git\/refs\/(.+)$/))) {
+      guard('git', method)
+      const ref = decodeURIComponent(m[1]!).replace(/^refs\//, '')
+      if (!ref.startsWith('heads/')) throw new HttpError(422, 'Reference does not exist')
+      const branch = ref.slice('heads/'.length)
+      state.beforeRefUpdate?.(branch)
+      const sha = field(body, 'sha')
+      const force = (body as { force?: unknown }).force === true
+      const current = state.branches[branch]
+      if (!current) throw new HttpError(422, 'Reference does not exist')
+      if (!state.git.commits[sha] && !state.commits[sha]) throw new HttpError(422, 'Object does not exist')
+      if (!force && !ancestors(sha).includes(current)) throw new HttpError(422, 'Update is not a fast forward')
+      state.branches[branch] = sha
+      return { status: 200, body: refJson(`refs/${ref}`, sha) }
+    }
+    if ((m = is('GET', /^\/git\/commits\/([0-9a-f]{40})$/))) {
+      guard('git', method)
+      const commit = state.git.commits[m[1]!]
+      if (!commit) throw new HttpError(404, 'Not Found')
+      return { status: 200, body: gitCommitJson(m[1]!, commit) }
+    }
+    if (is('POST', /^\/git\/commits$/)) {
+      guard('git', method)
+      const message = field(body, 'message')
+      const tree = field(body, 'tree')
+      const parents = (body as { parents?: unknown }).parents ?? []
+      if (!Array.isArray(parents) || parents.some((p) => typeof p !== 'string')) throw new HttpError(422, 'Invalid request: "parents" must be an array of shas')
+      if (!state.git.trees[tree]) throw new HttpError(422, 'Tree SHA does not exist')
+      for (const parent of parents as string[]) if (!state.git.commits[parent] && !state.commits[parent]) throw new HttpError(422, 'Parent SHA does not exist or is not a commit object')
+      const sha = storeCommit({ tree, message, parents: parents as string[] })
+      return { status: 201, body: gitCommitJson(sha, state.git.commits[sha]!) }
+    }
+    if ((m = is('GET', /^\/git\/trees\/([0-9a-f]{40})$/))) {
+      guard('git', method)
+      const tree = state.git.trees[m[1]!]
+      if (!tree) throw new HttpError(404, 'Not Found')
+      const recursive = params.has('recursive') && params.get('recursive') !== '0' && params.get('recursive') !== 'false'
+      return { status: 200, body: { sha: m[1], url: `${baseUrl}/repos/${fullName()}/git/trees/${m[1]}`, tree: treeEntries(tree, recursive), truncated: false } }
+    }
+    if (is('POST', /^\/git\/trees$/)) {
+      guard('git', method)
+      const input = body as { base_tree?: unknown; tree?: unknown }
+      if (!Array.isArray(input.tree)) throw new HttpError(422, 'Invalid request: "tree" is required')
+      let files: Record<string, { mode: string; sha: string }> = {}
+      if (input.base_tree !== undefined) {
+        const base = state.git.trees[String(input.base_tree)]
+        if (!base) throw new HttpError(422, 'base_tree is not a valid tree oid')
+        files = { ...base }
+      }
+      for (const raw of input.tree as Array<Record<string, unknown>>) {
+        const path = String(raw.path ?? '')
+        if (!path || path.startsWith('/') || path.split('/').some((part) => part === '' || part === '.' || part === '..')) throw new HttpError(422, `Invalid tree path: ${path}`)
+        if (raw.type !== undefined && raw.type !== 'blob') throw new HttpError(422, 'The test server stores blob entries only')
+        if (raw.sha === null) {
+          delete files[path]
+          continue
+        }
+        const sha = typeof raw.content === 'string' ? storeBlob(Buffer.from(raw.content, 'utf8')) : String(raw.sha ?? '')
+        if (!state.git.blobs[sha]) throw new HttpError(422, `Blob ${sha} does not exist`)
+        files[path] = { mode: String(raw.mode ?? '100644'), sha }
+      }
+      const sha = storeTree(files)
+      return { status: 201, body: { sha, url: `${baseUrl}/repos/${fullName()}/git/trees/${sha}`, tree: treeEntries(files, false), truncated: false } }
+    }
+    if ((m = is('GET', /^\/git\/blobs\/([0-9a-f]{40})$/))) {
+      guard('git', method)
+      const content = state.git.blobs[m[1]!]
+      if (content === undefined) throw new HttpError(404, 'Not Found')
+      // GitHub wraps base64 at 60 characters; clients must cope with the newlines.
+      const wrapped = content.replace(/.{60}/g, '$&\n')
+      return { status: 200, body: { sha: m[1], node_id: `B_${m[1]}`, size: Buffer.from(content, 'base64').length, url: `${baseUrl}/repos/${fullName()}/git/blobs/${m[1]}`, content: wrapped, encoding: 'base64' } }
+    }
+    if (is('POST', /^\/git\/blobs$/)) {
+      guard('git', method)
+      const content = field(body, 'content')
+      const encoding = (body as { encoding?: unknown }).encoding ?? 'utf-8'
+      if (encoding !== 'utf-8' && encoding !== 'base64') throw new HttpError(422, 'encoding must be utf-8 or base64')
+      const sha = storeBlob(Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'))
+      return { status: 201, body: { sha, url: `${baseUrl}/repos/${fullName()}/git/blobs/${sha}` } }
+    }
+    return null
+  }
+
+  /** Git's own blob id: sha1 of `blob <size>\0<content>`. */
+  function storeBlob(content: Buffer): string {
+    const sha = createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex')
+    state.git.blobs[sha] = content.toString('base64')
+    return sha
+  }
+
+  function storeTree(files: Record<string, { mode: string; sha: string }>): string {
+    const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    const sha = createHash('sha1').update(`tree ${JSON.stringify(sorted)}`).digest('hex')
+    state.git.trees[sha] = sorted
+    return sha
+  }
+
+  /** Like git, a commit's id covers a timestamp; here a counter, so equal commits still differ. */
+  function storeCommit(commit: ServerGitCommit): string {
+    const sha = createHash('sha1').update(`commit ${JSON.stringify(commit)} ${state.nextId++}`).digest('hex')
+    state.git.commits[sha] = commit
+    state.commits[sha] = [...commit.parents]
+    return sha
+  }
+
+  function treeEntries(files: Record<string, { mode: string; sha: string }>, recursive: boolean): unknown[] {
+    const entries: unknown[] = []
+    const dirs = new Set<string>()
+    for (const [path, file] of Object.entries(files)) {
+      const parts = path.split('/')
+      for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'))
+      if (recursive || parts.length === 1) entries.push({ path, mode: file.mode, type: 'blob', sha: file.sha, size: Buffer.from(state.git.blobs[file.sha] ?? '', 'base64').length })
+    }
+    for (const dir of dirs) {
+      if (recursive || !dir.includes('/')) entries.push({ path: dir, mode: '040000', type: 'tree', sha: createHash('sha1').update(`dir ${dir}`).digest('hex') })
+    }
+    return entries.sort((a, b) => ((a as { path: string }).path < (b as { path: string }).path ? -1 : 1))
+  }
+
+  function refJson(ref: string, sha: string): unknown {
+    return { ref, node_id: `REF_${ref}`, url: `${baseUrl}/repos/${fullName()}/git/${ref}`, object: { sha, type: 'commit', url: `${baseUrl}/repos/${fullName()}/git/commits/${sha}` } }
+  }
+
+  function gitCommitJson(sha: string, commit: ServerGitCommit): unknown {
+    const who = { name: state.actor.login, email: `${state.actor.login}@users.noreply.github.com`, date: new Date(0).toISOString() }
+    return {
+      sha,
+      node_id: `C_${sha}`,
+      url: `${baseUrl}/repos/${fullName()}/git/commits/${sha}`,
+      html_url: `${web()}/${fullName()}/commit/${sha}`,
+      author: who,
+      committer: who,
+      message: commit.message,
+      tree: { sha: commit.tree, url: `${baseUrl}/repos/${fullName()}/git/trees/${commit.tree}` },
+      parents: commit.parents.map((p) => ({ sha: p, url: `${baseUrl}/repos/${fullName()}/git/commits/${p}`, html_url: `${web()}/${fullName()}/commit/${p}` })),
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null }
+    }
+  }
+
+  const git: GitHelpers = {
+    commit(branch, files, message = 'a commit by another job', options = {}) {
+      const tip = state.branches[branch]
+      const parents = options.parents ?? (tip ? [tip] : [])
+      const base = parents[0] ? state.git.trees[state.git.commits[parents[0]]?.tree ?? ''] ?? {} : {}
+      const tree = { ...base }
+      for (const [path, content] of Object.entries(files)) tree[path] = { mode: '100644', sha: storeBlob(Buffer.from(content, 'utf8')) }
+      const sha = storeCommit({ tree: storeTree(tree), message, parents })
+      state.branches[branch] = sha
+      return sha
+    },
+    readFile(refOrSha, path) {
+      const sha = state.branches[refOrSha] ?? refOrSha
+      const commit = state.git.commits[sha]
+      const file = commit ? state.git.trees[commit.tree]?.[path] : undefined
+      const content = file ? state.git.blobs[file.sha] : undefined
+      return content === undefined ? undefined : Buffer.from(content, 'base64').toString('utf8')
+    },
+    log(branch) {
+      const out: Array<{ sha: string } & ServerGitCommit> = []
+      let sha = state.branches[branch]
+      while (sha && state.git.commits[sha] && out.length < 10_000) {
+        const commit = state.git.commits[sha]!
+        out.push({ sha, ...commit })
+        sha = commit.parents[0]
+      }
+      return out
+    }
   }
 
   function unhandled(entry: LoggedRequest): Reply {
@@ -599,6 +845,7 @@ export async function startGitHubApiServer(seed: Partial<GitHubApiState> = {}): 
     url: baseUrl,
     state,
     requests,
+    git,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))

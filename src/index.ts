@@ -1,0 +1,27 @@
+/**
+ * The library's public surface: the same functions the CLI and the action are built from, for
+ * teams that drive evaluations from their own scripts. Nothing here imports @actions/*.
+ */
+export { loadEnvironment, validateEnvironment } from './environment/load.js'
+export { packEnvironment } from './environment/pack.js'
+export { Manifest } from './environment/manifest.js'
+export type { Environment, EnvCase, Target } from './environment/types.js'
+export { createOpenAIClient } from './model/openai.js'
+export { ModelConfig, modelKey, parseModelSpec } from './model/config.js'
+export type { ModelClient, ModelRequest, ModelResponse } from './model/types.js'
+export { buildScorers } from './scoring/registry.js'
+export { scoreCase } from './scoring/combine.js'
+export { aggregate } from './scoring/aggregate.js'
+export type { Scores } from './scoring/metrics.js'
+export { runEvaluation } from './run/run.js'
+export type { RunOptions, RunOutcome } from './run/run.js'
+export { readRunFolder, writeRunFolder, RUN_FILES } from './run/run-folder.js'
+export { rescore, readSubmission } from './run/rescore.js'
+export { CaseRecord } from './run/record.js'
+export { RunInfo } from './run/run-info.js'
+export { diffRuns, acknowledge } from './diff/diff.js'
+export type { RunDiff, GateOptions, Verdict } from './diff/types.js'
+export { compareRuns } from './compare/compare.js'
+export { renderReport } from './report/html.js'
+export { toJUnit } from './report/junit.js'
+export { BenchgenError, ValidationError } from './errors.js'
