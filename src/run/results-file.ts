@@ -67,7 +67,9 @@ export interface ResultsWriter {
 
 /**
  * Open `path` for appending, first cutting a torn tail off at `validBytes` (from readResults).
- * Appends are serialised: each record is one write of one whole line.
+ * Appends are group-committed: records that arrive while a write is in flight go out together in
+ * the next single write, always as whole lines, so 64 workers finishing at once cost one write,
+ * not 64 queued ones. A record's promise resolves once its line is written.
  */
 export async function openResultsWriter(path: string, validBytes = 0): Promise<ResultsWriter> {
   try {
@@ -77,21 +79,40 @@ export async function openResultsWriter(path: string, validBytes = 0): Promise<R
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
   const handle: FileHandle = await open(path, 'a')
-  let queue: Promise<void> = Promise.resolve()
-  const enqueue = (task: () => Promise<void>): Promise<void> => {
-    const next = queue.then(task)
-    // Keep the chain alive after a failure; the caller of that task still sees the rejection.
-    queue = next.catch(() => undefined)
-    return next
+  let pending: { line: string; settle: (error?: unknown) => void }[] = []
+  let flushing: Promise<void> | null = null
+
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const batch = pending
+      pending = []
+      try {
+        await handle.write(batch.map((item) => item.line).join(''))
+        for (const item of batch) item.settle()
+      } catch (error) {
+        for (const item of batch) item.settle(error)
+      }
+    }
+    flushing = null
   }
+  const drained = async (): Promise<void> => {
+    while (flushing) await flushing
+  }
+
   return {
-    append: (record) => enqueue(async () => {
-      await handle.write(`${JSON.stringify(record)}\n`)
-    }),
-    checkpoint: () => enqueue(() => handle.datasync()),
-    close: () => enqueue(async () => {
+    append: (record) =>
+      new Promise<void>((resolve, reject) => {
+        pending.push({ line: `${JSON.stringify(record)}\n`, settle: (error) => (error === undefined ? resolve() : reject(error)) })
+        flushing ??= flush()
+      }),
+    checkpoint: async () => {
+      await drained()
+      await handle.datasync()
+    },
+    close: async () => {
+      await drained()
       await handle.datasync()
       await handle.close()
-    })
+    }
   }
 }

@@ -160,6 +160,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   const progress = createProgress({ ...options.progress, total: cases.length, done: done.size })
   const checkpointEvery = options.checkpointEvery ?? 50
   let completed = 0
+  let checkpointing = false
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < todo.length && !options.signal?.aborted) {
@@ -175,9 +176,15 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
       done.set(item.id, record)
       await writer.append(record)
       progress.tick(record.status)
-      if (++completed % checkpointEvery === 0) {
-        await writer.checkpoint()
-        await writeJsonAtomic(infoPath, info(null))
+      if (++completed % checkpointEvery === 0 && !checkpointing) {
+        // One checkpoint at a time: with fast answers several workers reach one together.
+        checkpointing = true
+        try {
+          await writer.checkpoint()
+          await writeJsonAtomic(infoPath, info(null))
+        } finally {
+          checkpointing = false
+        }
       }
     }
   }

@@ -119,6 +119,14 @@ describe('runEvaluation', () => {
     expect(outcome.scores.error_rate).toBeCloseTo(0.1, 10)
   })
 
+  it('checkpoints safely when many workers finish at once', async () => {
+    const { base, outDir } = await setup(120)
+    const outcome = await runEvaluation({ ...base, concurrency: 32, checkpointEvery: 1 })
+    expect(outcome.records).toHaveLength(120)
+    const info = JSON.parse(await readFile(join(outDir, 'run.json'), 'utf8'))
+    expect(info.cases).toBe(120)
+  })
+
   it('resumes: a rerun with a larger limit only runs the new cases', async () => {
     const { base, server } = await setup(30)
     await runEvaluation({ ...base, limit: 10 })
