@@ -86421,9 +86421,12 @@ function clip(text, max) {
 ;// CONCATENATED MODULE: ./src/run/json-file.ts
 /** Small file helpers: atomic JSON writes (a kill never leaves half a run.json) and JSONL. */
 
+
+/** A temporary name beside `path`, unique per call: concurrent writers never share one. */
+const tempPath = (path) => `${path}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
 /** Write JSON through a temporary file and a rename, so readers see the old or the new file. */
 async function writeJsonAtomic(path, value) {
-    const temp = `${path}.${process.pid}.tmp`;
+    const temp = tempPath(path);
     await (0,promises_.writeFile)(temp, `${JSON.stringify(value, null, 2)}\n`);
     await (0,promises_.rename)(temp, path);
 }
@@ -86431,7 +86434,7 @@ async function writeJsonl(path, rows) {
     let text = '';
     for (const row of rows)
         text += `${JSON.stringify(row)}\n`;
-    const temp = `${path}.${process.pid}.tmp`;
+    const temp = tempPath(path);
     await (0,promises_.writeFile)(temp, text);
     await (0,promises_.rename)(temp, path);
 }
@@ -96153,7 +96156,9 @@ async function readResults(path) {
 }
 /**
  * Open `path` for appending, first cutting a torn tail off at `validBytes` (from readResults).
- * Appends are serialised: each record is one write of one whole line.
+ * Appends are group-committed: records that arrive while a write is in flight go out together in
+ * the next single write, always as whole lines, so 64 workers finishing at once cost one write,
+ * not 64 queued ones. A record's promise resolves once its line is written.
  */
 async function openResultsWriter(path, validBytes = 0) {
     try {
@@ -96166,22 +96171,42 @@ async function openResultsWriter(path, validBytes = 0) {
             throw error;
     }
     const handle = await (0,promises_.open)(path, 'a');
-    let queue = Promise.resolve();
-    const enqueue = (task) => {
-        const next = queue.then(task);
-        // Keep the chain alive after a failure; the caller of that task still sees the rejection.
-        queue = next.catch(() => undefined);
-        return next;
+    let pending = [];
+    let flushing = null;
+    const flush = async () => {
+        while (pending.length > 0) {
+            const batch = pending;
+            pending = [];
+            try {
+                await handle.write(batch.map((item) => item.line).join(''));
+                for (const item of batch)
+                    item.settle();
+            }
+            catch (error) {
+                for (const item of batch)
+                    item.settle(error);
+            }
+        }
+        flushing = null;
+    };
+    const drained = async () => {
+        while (flushing)
+            await flushing;
     };
     return {
-        append: (record) => enqueue(async () => {
-            await handle.write(`${JSON.stringify(record)}\n`);
+        append: (record) => new Promise((resolve, reject) => {
+            pending.push({ line: `${JSON.stringify(record)}\n`, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+            flushing ??= flush();
         }),
-        checkpoint: () => enqueue(() => handle.datasync()),
-        close: () => enqueue(async () => {
+        checkpoint: async () => {
+            await drained();
+            await handle.datasync();
+        },
+        close: async () => {
+            await drained();
             await handle.datasync();
             await handle.close();
-        })
+        }
     };
 }
 
@@ -104205,6 +104230,7 @@ async function runEvaluation(options) {
     const progress = createProgress({ ...options.progress, total: cases.length, done: done.size });
     const checkpointEvery = options.checkpointEvery ?? 50;
     let completed = 0;
+    let checkpointing = false;
     let next = 0;
     const worker = async () => {
         while (next < todo.length && !options.signal?.aborted) {
@@ -104222,9 +104248,16 @@ async function runEvaluation(options) {
             done.set(item.id, record);
             await writer.append(record);
             progress.tick(record.status);
-            if (++completed % checkpointEvery === 0) {
-                await writer.checkpoint();
-                await writeJsonAtomic(infoPath, info(null));
+            if (++completed % checkpointEvery === 0 && !checkpointing) {
+                // One checkpoint at a time: with fast answers several workers reach one together.
+                checkpointing = true;
+                try {
+                    await writer.checkpoint();
+                    await writeJsonAtomic(infoPath, info(null));
+                }
+                finally {
+                    checkpointing = false;
+                }
             }
         }
     };

@@ -4,7 +4,7 @@
  * only then the gate. Everything GitHub-specific is best-effort; the run and its files never
  * depend on it.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { acknowledge, diffRuns } from '../diff/diff.js'
@@ -29,6 +29,7 @@ import { compare, findMergeBase } from '../github/merge-base.js'
 import type { Octokit } from '../github/octokit.js'
 import { modelKey, parseModelSpec } from '../model/config.js'
 import { createOpenAIClient } from '../model/openai.js'
+import { renderReport } from '../report/html.js'
 import { readRunFolder, RUN_FILES } from '../run/run-folder.js'
 import type { RunFolder } from '../run/run-folder.js'
 import { runEvaluation } from '../run/run.js'
@@ -113,7 +114,11 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
     baseline = await reporter.group('Find baseline', () =>
       findBaseline(stores, baselineKey, (message) => reporter.info(message), { relate: (a, b) => compare(octokit, context.repo, a, b) })
     )
-    if (baseline) baselineRun = await readRunFolder(baseline.dir)
+    if (baseline) {
+      baselineRun = await readRunFolder(baseline.dir)
+      // The uploaded report.html then has the "changed" filter and both answers side by side.
+      await writeFile(join(runDir, RUN_FILES.report), renderReport({ ...head, baseline: baselineRun }))
+    }
   }
 
   let diff = diffRuns(baselineRun, head, {

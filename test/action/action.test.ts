@@ -169,6 +169,9 @@ describe('the bundled action (dist/index.js)', () => {
     expect(Number(run.outputs.regressed)).toBe(0)
     expect(Number(run.outputs.delta)).toBeGreaterThan(0)
     expect(comments()[0]!.body).toContain('PASS')
+    // The report carries the baseline, for its "changed" filter.
+    const report = await readFile(run.outputs['report-path']!, 'utf8')
+    expect(report).toMatch(/"change":"fixed"/)
   })
 
   it('a label acknowledges an intended regression: the step passes with a notice', async () => {
@@ -276,6 +279,23 @@ describe('the bundled action (dist/index.js)', () => {
     const board = JSON.parse(api.git.readFile('benchgen-data', 'leaderboard.json')!)
     expect(JSON.stringify(board)).toContain(key)
     expect(api.git.readFile('benchgen-data', 'leaderboard.md')).toContain('fixture-add')
+  })
+
+  it('with comment-on-push, a push comments on the pull request the commit came from', async () => {
+    behaviour = 'good'
+    api.state.pulls[7]!.merge_commit_sha = main[2]!
+    const run = await runAction({
+      inputs: { environment: 'evals/add', model: spec, 'github-token': 'ghs_test', 'comment-on-push': 'true', 'save-baseline': 'false' },
+      event: 'push',
+      payload: { ref: 'refs/heads/main', after: main[2], repository: { full_name: 'octo/demo', default_branch: 'main' } },
+      apiUrl: api.url,
+      workspace,
+      sha: main[2]!,
+      ref: 'refs/heads/main'
+    })
+    expect(run.code, run.stdout).toBe(0)
+    expect(comments()).toHaveLength(1)
+    expect(comments()[0]!.body).toContain(commentMarker('eval', 'fixture-add', key))
   })
 
   it('post-comment mode (the fork-safe second phase) re-renders and posts the comment for the verified PR', async () => {

@@ -62,6 +62,8 @@ export interface ServerStatus {
 
 export interface ServerPull {
   number: number
+  /** The commit a merged pull request became on its base branch. */
+  merge_commit_sha?: string
   state?: 'open' | 'closed'
   head: { sha: string; ref: string; repo: { full_name: string } | null }
   base: { sha: string; ref: string; repo?: { full_name: string } }
@@ -409,6 +411,12 @@ export async function startGitHubApiServer(seed: Partial<GitHubApiState> = {}): 
     if ((m = is('GET', /^\/compare\/(.+)$/))) {
       guard('compare', method)
       return { status: 200, body: compareJson(decodeURIComponent(m[1]!)) }
+    }
+    if ((m = is('GET', /^\/commits\/([0-9a-f]+)\/pulls$/))) {
+      // Pull requests associated with a commit: those whose head or merge commit it is.
+      guard('pulls', method)
+      const sha = m[1]
+      return page(path, params, Object.values(state.pulls).filter((pull) => pull.head.sha === sha || pull.merge_commit_sha === sha).map(pullJson))
     }
     if ((m = is('GET', /^\/pulls\/(\d+)$/))) {
       guard('pulls', method)
