@@ -5,6 +5,7 @@ import { defaultCacheDir } from '../environment/cache-dir.js'
 import { validateEnvironment } from '../environment/load.js'
 import { packEnvironment } from '../environment/pack.js'
 import { formatIssue } from '../errors.js'
+import type { Issue } from '../errors.js'
 import { write } from './io.js'
 import type { CliIo } from './io.js'
 
@@ -15,8 +16,8 @@ export function registerEnvironmentCommands(program: Command, io: CliIo, setExit
     .argument('<path>', 'environment folder, .zip bundle, hub:NAME or github:OWNER/REPO/PATH@REF')
     .action(async (path: string) => {
       const result = await validateEnvironment(path, { cwd: io.cwd, cacheDir: defaultCacheDir(io.env) })
-      for (const issue of result.errors) write(io.stderr, `error: ${formatIssue(issue)}`)
-      for (const issue of result.warnings) write(io.stderr, `warning: ${formatIssue(issue)}`)
+      for (const issue of byLocation(result.errors)) write(io.stderr, `error: ${formatIssue(issue)}`)
+      for (const issue of byLocation(result.warnings)) write(io.stderr, `warning: ${formatIssue(issue)}`)
       if (result.errors.length > 0 || !result.environment) {
         write(io.stderr, `${path}: ${result.errors.length} error(s), ${result.warnings.length} warning(s)`)
         setExit(2)
@@ -37,4 +38,9 @@ export function registerEnvironmentCommands(program: Command, io: CliIo, setExit
       const result = await packEnvironment(source, flags.out ? resolve(io.cwd, flags.out) : undefined)
       write(io.stdout, `Wrote ${result.file}: ${result.files} files, ${result.bytes} bytes, hash ${result.hash}`)
     })
+}
+
+/** Issues in reading order: by file, then line (issues without a line first). */
+function byLocation(issues: readonly Issue[]): Issue[] {
+  return [...issues].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0))
 }

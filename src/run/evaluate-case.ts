@@ -96,9 +96,16 @@ export async function evaluateCase(item: EnvCase, context: CaseContext): Promise
 
   let response: ModelResponse
   let attempts: number
+  // Latency is the answering attempt's own time; backoff waits and failed attempts are not the model's speed.
+  let latencyMs = 0
   try {
     const result = await callWithRetries(
-      (signal) => context.client.complete({ ...prompt, params: context.generation, signal }),
+      async (signal) => {
+        const attemptStart = now()
+        const answer = await context.client.complete({ ...prompt, params: context.generation, signal })
+        latencyMs = now() - attemptStart
+        return answer
+      },
       context.retry,
       {
         ...(context.sleep ? { sleep: context.sleep } : {}),
@@ -113,7 +120,6 @@ export async function evaluateCase(item: EnvCase, context: CaseContext): Promise
     const tried = (error as { attempts?: number }).attempts ?? context.retry.maxRetries + 1
     return errorRecord(item, error, { ...prompt, attempts: tried, latencyMs: now() - started, startedAt, endedAt: new Date(now()).toISOString() })
   }
-  const latencyMs = now() - started
   const scored = await scoreResponse(item, response.text, context)
   return {
     ...caseFields(item),
