@@ -8,9 +8,9 @@
  */
 import { markdownTable } from 'markdown-table'
 import type { Direction, Flip, GroupDelta, MetricDelta } from '../diff/types.js'
-import { escapeInline, fenceUntrusted } from '../github/escape.js'
+import { escapeInline } from '../github/escape.js'
 import { formatDelta, formatInterval, formatMetric, formatPValue } from '../report/format.js'
-import type { CaseRecord } from '../run/record.js'
+import { caseBlock, type CaseAnswer } from '../report/markdown.js'
 import { HEADLINE_METRICS } from '../scoring/metrics.js'
 import { pValueNumber, shortHash } from './text.js'
 import { findPair } from './rank.js'
@@ -28,7 +28,8 @@ export interface CompareMarkdownOptions {
 
 const MARK: Record<Direction, string> = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' }
 const LEGEND = '<sub>▲ better, ▼ worse in B than in A (for latency, tokens and cost, lower is better).</sub>'
-const CASE_LIMITS = { input: 1500, expected: 500, got: 1500, id: 120 }
+/** Characters of a case id, and of each answer: two answers per case, so shorter than the PR comment's one. */
+const CASE_LIMITS = { got: 1500, id: 120 }
 const SIG = '✱'
 
 /** The comparison: a two-run report with its verdict, or a ranking of three or more runs. */
@@ -186,40 +187,18 @@ function flipSection(title: string, flips: readonly Flip[], a: ComparedRun, b: C
  */
 export function flipDetails(flip: Flip, a: Pick<ComparedRun, 'label' | 'model'>, b: Pick<ComparedRun, 'label' | 'model'>): string {
   const { base, head } = flip
-  const name = escapeInline(flip.key, { maxChars: CASE_LIMITS.id })
-  const change = `${a.label} ${base.status} → ${b.label} ${head.status}, score ${formatMetric(base.score, 'fraction', { digits: 0 })} → ${formatMetric(head.score, 'fraction', { digits: 0 })}`
-  const side = (run: Pick<ComparedRun, 'label' | 'model'>, record: CaseRecord): string[] => {
-    const lines = [`**${run.label} (${escapeInline(run.model.name, { maxChars: 80 })}) answered**`, '', fenceUntrusted(gotText(record), { maxChars: CASE_LIMITS.got })]
-    if (record.extracted !== null) lines.push('', `Extracted answer: ${escapeInline(record.extracted, { maxChars: 200 })}`)
-    return lines
-  }
-  return [
-    '<details>',
-    `<summary>${name}: ${change}</summary>`,
-    '',
-    '**Input**',
-    '',
-    fenceUntrusted(head.input, { maxChars: CASE_LIMITS.input }),
-    '',
-    Array.isArray(head.target) && head.target.length > 1 ? '**Expected** (any of)' : '**Expected**',
-    '',
-    fenceUntrusted(Array.isArray(head.target) ? head.target.join('\n') : head.target, { maxChars: CASE_LIMITS.expected }),
-    '',
-    ...side(a, base),
-    '',
-    ...side(b, head),
-    // A blank line before </details> ends the markdown block so the tag is read as HTML.
-    '',
-    '</details>'
-  ].join('\n')
-}
-
-function gotText(record: CaseRecord): string {
-  if (record.error) {
-    const error = `${record.error.type}: ${record.error.message}`
-    return record.response === null ? error : `${record.response}\n\n[${error}]`
-  }
-  return record.response ?? '(no response)'
+  const answer = (run: Pick<ComparedRun, 'label' | 'model'>, record: CaseAnswer['record']): CaseAnswer => ({
+    heading: `${run.label} (${escapeInline(run.model.name, { maxChars: 80 })}) answered`,
+    record
+  })
+  return caseBlock({
+    name: escapeInline(flip.key, { maxChars: CASE_LIMITS.id }),
+    change: `${a.label} ${base.status} → ${b.label} ${head.status}, score ${formatMetric(base.score, 'fraction', { digits: 0 })} → ${formatMetric(head.score, 'fraction', { digits: 0 })}`,
+    input: head.input,
+    target: head.target,
+    answers: [answer(a, base), answer(b, head)],
+    maxAnswerChars: CASE_LIMITS.got
+  })
 }
 
 function rankingTable(c: Comparison): string {

@@ -7,8 +7,8 @@
  * Model and environment names are untrusted: they travel only inside the JSON block (escaped by
  * `jsonForScript` so they cannot end it) and the script inserts them with `textContent`.
  */
-import { contentSecurityPolicy } from '../report/html.js'
-import { jsonForScript } from '../report/html.js'
+import { contentSecurityPolicy, jsonForScript } from '../report/html.js'
+import { htmlDocument } from '../report/html/document.js'
 import { REPORT_CSS } from '../report/html/style.js'
 import { buildLeaderboardPayload, type PayloadOptions } from './html/data.js'
 import { LEADERBOARD_SCRIPT } from './html/script.js'
@@ -22,28 +22,14 @@ export type LeaderboardHtmlOptions = PayloadOptions
 /** Renders the page. Pure: the same board gives the same string. */
 export function renderLeaderboardHtml(board: Leaderboard, options: LeaderboardHtmlOptions = {}): string {
   const data = jsonForScript(buildLeaderboardPayload(board, options))
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(LEADERBOARD_SCRIPT)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="benchgen-eval">
-<title>Leaderboard — BenchGen Eval</title>
-<link rel="icon" href="data:,">
-<style>${REPORT_CSS}${LEADERBOARD_CSS}</style>
-</head>
-<body>
-${BODY}
-<script type="application/json" id="board-data">${data}</script>
-<script>${LEADERBOARD_SCRIPT}</script>
-</body>
-</html>
-`
+  return htmlDocument({
+    title: 'Leaderboard — BenchGen Eval',
+    csp: contentSecurityPolicy(LEADERBOARD_SCRIPT),
+    css: REPORT_CSS + LEADERBOARD_CSS,
+    body: `${BODY}\n<script type="application/json" id="board-data">${data}</script>`,
+    script: LEADERBOARD_SCRIPT
+  })
 }
-
 
 /** Additions to the report's stylesheet for the ranked tables. */
 const LEADERBOARD_CSS = String.raw`

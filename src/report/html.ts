@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import { buildPayload, type ReportInput } from './html/data.js'
+import { htmlDocument } from './html/document.js'
 import { REPORT_SCRIPT } from './html/script.js'
 import { REPORT_CSS } from './html/style.js'
 
@@ -17,26 +18,13 @@ export type { ReportInput, ReportRun } from './html/data.js'
 /** Renders the report page. Pure: the same input gives the same string. */
 export function renderReport(input: ReportInput): string {
   const data = jsonForScript(buildPayload(input))
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(REPORT_SCRIPT)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="benchgen-eval">
-<title>BenchGen Eval report</title>
-<link rel="icon" href="data:,">
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-${BODY}
-<script type="application/json" id="report-data">${data}</script>
-<script>${REPORT_SCRIPT}</script>
-</body>
-</html>
-`
+  return htmlDocument({
+    title: 'BenchGen Eval report',
+    csp: contentSecurityPolicy(REPORT_SCRIPT),
+    css: REPORT_CSS,
+    body: `${BODY}\n<script type="application/json" id="report-data">${data}</script>`,
+    script: REPORT_SCRIPT
+  })
 }
 
 /**
@@ -49,13 +37,10 @@ export function jsonForScript(value: unknown): string {
 }
 
 /**
- * No fetches, frames, fonts or remote images; styles and the page's own script inline. The script
- * is also pinned by its sha256: browsers that understand hashes then ignore 'unsafe-inline', so
- * even an injected inline script would not run. 'unsafe-inline' stays for older browsers.
- */
-/**
- * The pages' Content-Security-Policy: no network of any kind, and only the page's own script (by
- * its hash; 'unsafe-inline' is the fallback for browsers without hash support).
+ * The pages' Content-Security-Policy for `script`: no fetches, frames, fonts or remote images;
+ * styles and the page's own script inline. The script is also pinned by its sha256: browsers that
+ * understand hashes then ignore 'unsafe-inline', so even an injected inline script would not run.
+ * 'unsafe-inline' stays for older browsers.
  */
 export function contentSecurityPolicy(script: string): string {
   const hash = createHash('sha256').update(script, 'utf8').digest('base64')

@@ -103,34 +103,87 @@ export function diffMarkdown(diff: RunDiff, options: DiffMarkdownOptions = {}): 
  */
 export function caseDetails(flip: Flip): string {
   const { base, head } = flip
-  const name = `${escapeInline(head.phase, { maxChars: 60 })}/${escapeInline(head.id, { maxChars: CASE_LIMITS.id })}`
-  const change = `${base.status} → ${head.status}, score ${formatMetric(base.score, 'fraction', { digits: 0 })} → ${formatMetric(head.score, 'fraction', { digits: 0 })}`
+  return caseBlock({
+    name: `${escapeInline(head.phase, { maxChars: 60 })}/${escapeInline(head.id, { maxChars: CASE_LIMITS.id })}`,
+    change: `${base.status} → ${head.status}, score ${formatMetric(base.score, 'fraction', { digits: 0 })} → ${formatMetric(head.score, 'fraction', { digits: 0 })}`,
+    input: head.input,
+    target: head.target,
+    answers: [{ heading: 'Got', record: head, reasons: true }]
+  })
+}
+
+/** One answer in a {@link caseBlock}. */
+export interface CaseAnswer {
+  /** The bold line above the answer, as markdown: untrusted parts must be escaped already. */
+  heading: string
+  /** The record whose response (or error) and extracted answer are shown, escaped and cut here. */
+  record: CaseRecord
+  /** Also list the scorers' reasons under the answer. Default false. */
+  reasons?: boolean
+}
+
+/** What {@link caseBlock} shows. */
+export interface CaseBlockParts {
+  /** The case's name in the summary, as markdown: untrusted parts must be escaped already. */
+  name: string
+  /** How the case changed, after the name in the summary; our own words and numbers. */
+  change: string
+  /** The case's input; fenced and cut here. */
+  input: string
+  /** The expected answer, or the accepted answers; fenced and cut here. */
+  target: CaseRecord['target']
+  /** The answers shown after input and expected, in order. */
+  answers: readonly CaseAnswer[]
+  /** Characters of each answer shown before it is cut. Default 2,000. */
+  maxAnswerChars?: number
+}
+
+/**
+ * A case as a collapsed `<details>`: the summary (`name: change`), then input, expected and each
+ * answer with its extracted answer. The one place that fences and caps case text, for this
+ * module's PR comment and `benchgen compare`'s markdown.
+ */
+export function caseBlock(parts: CaseBlockParts): string {
+  const { target, maxAnswerChars = CASE_LIMITS.got } = parts
   const lines = [
     '<details>',
-    `<summary>${name}: ${change}</summary>`,
+    `<summary>${parts.name}: ${parts.change}</summary>`,
     '',
     '**Input**',
     '',
-    fenceUntrusted(head.input, { maxChars: CASE_LIMITS.input }),
+    fenceUntrusted(parts.input, { maxChars: CASE_LIMITS.input }),
     '',
-    Array.isArray(head.target) && head.target.length > 1 ? '**Expected** (any of)' : '**Expected**',
+    Array.isArray(target) && target.length > 1 ? '**Expected** (any of)' : '**Expected**',
     '',
-    fenceUntrusted(targetText(head.target), { maxChars: CASE_LIMITS.expected }),
-    '',
-    '**Got**',
-    '',
-    fenceUntrusted(gotText(head), { maxChars: CASE_LIMITS.got })
+    fenceUntrusted(targetText(target), { maxChars: CASE_LIMITS.expected })
   ]
-  if (head.extracted !== null) lines.push('', `Extracted answer: ${escapeInline(head.extracted, { maxChars: 200 })}`)
-  const reasons = scorerReasons(head)
-  if (reasons) lines.push('', reasons)
+  for (const { heading, record, reasons = false } of parts.answers) {
+    lines.push('', `**${heading}**`, '', fenceUntrusted(gotText(record), { maxChars: maxAnswerChars }))
+    if (record.extracted !== null) lines.push('', `Extracted answer: ${escapeInline(record.extracted, { maxChars: 200 })}`)
+    const why = reasons ? scorerReasons(record) : ''
+    if (why) lines.push('', why)
+  }
   // A blank line before </details> ends the markdown block so the tag is read as HTML.
   lines.push('', '</details>')
   return lines.join('\n')
 }
 
 function title(info: RunInfo): string {
-  return `### BenchGen Eval: ${environmentName(info)} on ${escapeInline(info.model.key, { maxChars: 100 })}`
+  return `### BenchGen Eval: ${environmentName(info)} on ${modelName(info)}`
+}
+
+/**
+ * `qwen2.5 (127.0.0.1:8000)`: the model and the server it was asked on. Not the model key,
+ * whose `name@host` would need neutralising as a mention and reads badly in a terminal.
+ */
+function modelName(info: RunInfo): string {
+  let host = ''
+  try {
+    host = info.model.baseUrl ? new URL(info.model.baseUrl).host : ''
+  } catch {
+    // A base URL that does not parse is left out rather than shown raw.
+  }
+  return `${escapeInline(info.model.name, { maxChars: 100 })}${host ? ` (${escapeInline(host, { maxChars: 80 })})` : ''}`
 }
 
 /** `gsm8k 1.0.0`; not `name@version`, whose `@` would need neutralising as a mention. */

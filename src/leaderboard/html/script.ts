@@ -7,6 +7,8 @@
  * properties, never `innerHTML`. Kept as a string with no backtick, no dollar-brace and no
  * closing script tag (a test checks).
  */
+import { DOM_HELPERS } from '../../report/html/script.js'
+
 export const LEADERBOARD_SCRIPT = String.raw`(function () {
   'use strict';
   var DASH = '\u2014', DOT = ' \u00b7 ', DAGGER = '\u2020';
@@ -26,14 +28,7 @@ export const LEADERBOARD_SCRIPT = String.raw`(function () {
     { key: 'commit', label: 'Commit', first: 1 }
   ];
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
+${DOM_HELPERS}
   function shortHash(h) { return String(h || '').replace(/^sha256:/, '').slice(0, 12); }
   function versionText(v) { return /^v/i.test(v) ? v : 'v' + v; }
   function safeHref(url) { return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null; }

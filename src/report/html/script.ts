@@ -12,6 +12,22 @@
  * the test suite parses it and drives it in a real browser. It must contain no backtick, no
  * dollar-brace and no closing script tag.
  */
+
+/**
+ * The DOM helpers both page scripts (this one and the leaderboard's) are built on, spliced into
+ * each one's function body: `$` by id, `el` to make an element whose text goes in only as
+ * `textContent`, and `add`. The same string rules as the scripts apply.
+ */
+export const DOM_HELPERS = String.raw`  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }`
+
+/** The report page's script; see the file comment for the rules it keeps. */
 export const REPORT_SCRIPT = String.raw`(function () {
   'use strict';
   var SVGNS = 'http://www.w3.org/2000/svg';
@@ -20,14 +36,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
   var S = { q: '', status: '', tag: '', phase: '', change: '', sort: '', dir: 1, page: 0, size: 100 };
   var filtered = [], hay = [], opened = {}, ncols = 0, searchTimer = 0;
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
+${DOM_HELPERS}
   function svg(tag, attrs) {
     var e = document.createElementNS(SVGNS, tag);
     for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, String(attrs[k]));
