@@ -83765,7 +83765,7 @@ function truncateSuffix(kept) {
  * The block starts and ends on its own lines; callers put a blank line before it when it sits
  * inside an HTML element such as `<details>`.
  */
-function escape_fenceUntrusted(text, options = {}) {
+function fenceUntrusted(text, options = {}) {
     const { maxChars = 2000, lang = 'text' } = options;
     const cut = prepareUntrusted(text, maxChars);
     const body = cut.text.replace(/<!--/g, `<!${ZWSP_RAW}--`);
@@ -84598,6 +84598,287 @@ function toAlignment(value) {
         : 0
 }
 
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Markdown for people: PR comments, job summaries, `benchgen compare` output. Pure functions
+ * that return a string; the caller writes or posts it once.
+ *
+ * Everything that did not come from our own code (case ids, phase and tag names, environment
+ * and model names, model output, dataset text, error messages) goes through `escapeInline` or
+ * `fenceUntrusted`, so a model cannot mention users, inject HTML or links, or break the layout.
+ */
+
+
+
+
+
+const STATUS = {
+    pass: 'PASS',
+    regressed: 'REGRESSED',
+    error: 'ERROR',
+    'no-baseline': 'NO BASELINE'
+};
+const MARK = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' };
+const LEGEND = '<sub>▲ better, ▼ worse than the baseline (for latency, tokens and cost, lower is better).</sub>';
+/** Per-field caps for one case, so ten cases stay well inside a comment. */
+const CASE_LIMITS = { input: 1500, expected: 500, got: 2000, reason: 300, id: 120 };
+/**
+ * The headline metrics of `scores` as a table. The score (and accuracy) value carries its 95%
+ * interval; with a `baseline` there are Baseline and Change columns, the change marked ▲ when it
+ * is an improvement and ▼ when it is a regression (lower is better for latency and cost).
+ */
+function scoresTable(scores, options = {}) {
+    return metricsTable(metricDeltas(options.baseline ?? null, scores), options.baseline !== undefined);
+}
+/**
+ * A run without a baseline: title, headline table, per-phase and per-tag tables when there is
+ * more than one, and what ran.
+ */
+function runMarkdown(info, scores) {
+    const run = { info, scores, records: [] };
+    const parts = [title(info), scoresTable(scores)];
+    const phases = groupDeltas('phase', null, run);
+    const tags = groupDeltas('tag', null, run);
+    if (phases.length > 1)
+        parts.push(groupSection('phase', phases, false, Infinity));
+    if (tags.length > 1)
+        parts.push(groupSection('tag', tags, false, 20));
+    parts.push(runLine(info, 'Run'));
+    return parts.join('\n\n') + '\n';
+}
+/**
+ * The comparison of a head run with its baseline, for a PR comment or a job summary: a status
+ * word and the reasons, the metrics table with changes, paired statistics, per-phase and per-tag
+ * tables when there is more than one, the worst regressed cases each in a collapsed `<details>`
+ * with input, expected and got, and how many cases were fixed. Never longer than `maxChars`.
+ */
+function diffMarkdown(diff, options = {}) {
+    const { maxCases = 10, maxChars = 60_000, maxGroups = 20 } = options;
+    const withBaseline = diff.base !== null;
+    const top = [title(diff.head), statusLine(diff), diff.reasons.map((r) => `- ${escapeInline(r, { maxChars: 500 })}`).join('\n')];
+    top.push(metricsTable(diff.metrics, withBaseline));
+    if (withBaseline)
+        top.push(pairedLine(diff));
+    if (diff.phases.length > 1)
+        top.push(groupSection('phase', diff.phases, withBaseline, Infinity));
+    if (diff.tags.length > 1)
+        top.push(groupSection('tag', diff.tags, withBaseline, maxGroups));
+    const tail = [fixedLine(diff), withBaseline && diff.base ? runLine(diff.base, 'Baseline') : '', runLine(diff.head, 'Head'), LEGEND]
+        .filter((part) => part !== '')
+        .join('\n\n');
+    const head = top.join('\n\n');
+    const body = fitCases(head, diff.regressed.slice(0, Math.max(0, maxCases)), diff.regressed.length, tail, maxChars);
+    return clip(body, maxChars);
+}
+/**
+ * One flipped case as a collapsed `<details>`: the summary names the case and its change, the
+ * body shows input, expected, got and the scorers' reasons. Exported for other reporters.
+ */
+function caseDetails(flip) {
+    const { base, head } = flip;
+    return caseBlock({
+        name: `${escapeInline(head.phase, { maxChars: 60 })}/${escapeInline(head.id, { maxChars: CASE_LIMITS.id })}`,
+        change: `${base.status} → ${head.status}, score ${formatMetric(base.score, 'fraction', { digits: 0 })} → ${formatMetric(head.score, 'fraction', { digits: 0 })}`,
+        input: head.input,
+        target: head.target,
+        answers: [{ heading: 'Got', record: head, reasons: true }]
+    });
+}
+/**
+ * A case as a collapsed `<details>`: the summary (`name: change`), then input, expected and each
+ * answer with its extracted answer. The one place that fences and caps case text, for this
+ * module's PR comment and `benchgen compare`'s markdown.
+ */
+function caseBlock(parts) {
+    const { target, maxAnswerChars = CASE_LIMITS.got } = parts;
+    const lines = [
+        '<details>',
+        `<summary>${parts.name}: ${parts.change}</summary>`,
+        '',
+        '**Input**',
+        '',
+        fenceUntrusted(parts.input, { maxChars: CASE_LIMITS.input }),
+        '',
+        Array.isArray(target) && target.length > 1 ? '**Expected** (any of)' : '**Expected**',
+        '',
+        fenceUntrusted(targetText(target), { maxChars: CASE_LIMITS.expected })
+    ];
+    for (const { heading, record, reasons = false } of parts.answers) {
+        lines.push('', `**${heading}**`, '', fenceUntrusted(gotText(record), { maxChars: maxAnswerChars }));
+        if (record.extracted !== null)
+            lines.push('', `Extracted answer: ${escape_escapeInline(record.extracted, { maxChars: 200 })}`);
+        const why = reasons ? scorerReasons(record) : '';
+        if (why)
+            lines.push('', why);
+    }
+    // A blank line before </details> ends the markdown block so the tag is read as HTML.
+    lines.push('', '</details>');
+    return lines.join('\n');
+}
+function title(info) {
+    return `### BenchGen Eval: ${environmentName(info)} on ${modelName(info)}`;
+}
+/**
+ * `qwen2.5 (127.0.0.1:8000)`: the model and the server it was asked on. Not the model key,
+ * whose `name@host` would need neutralising as a mention and reads badly in a terminal.
+ */
+function modelName(info) {
+    let host = '';
+    try {
+        host = info.model.baseUrl ? new URL(info.model.baseUrl).host : '';
+    }
+    catch {
+        // A base URL that does not parse is left out rather than shown raw.
+    }
+    return `${escape_escapeInline(info.model.name, { maxChars: 100 })}${host ? ` (${escape_escapeInline(host, { maxChars: 80 })})` : ''}`;
+}
+/** `gsm8k 1.0.0`; not `name@version`, whose `@` would need neutralising as a mention. */
+function environmentName(info) {
+    return `${escape_escapeInline(info.environment.name, { maxChars: 80 })} ${escape_escapeInline(info.environment.version, { maxChars: 40 })}`;
+}
+function statusLine(diff) {
+    const status = `**Status: ${STATUS[diff.verdict]}**`;
+    if (!diff.acknowledged)
+        return status;
+    return `${status} (${STATUS[diff.acknowledged.previousVerdict].toLowerCase()}, acknowledged with ${escapeInline(diff.acknowledged.label, { maxChars: 100 })})`;
+}
+function metricsTable(rows, withBaseline) {
+    if (rows.length === 0)
+        return '_No metrics reported._';
+    const header = withBaseline ? ['Metric', 'Baseline', 'Head', 'Change'] : ['Metric', 'Value'];
+    const body = rows.map((row) => {
+        const head = withInterval(row.head, row.headInterval, row);
+        if (!withBaseline)
+            return [row.label, head];
+        return [row.label, withInterval(row.base, row.baseInterval, row), head, `${format_formatDelta(row.delta, row.kind)}${MARK[row.direction]}`];
+    });
+    return markdownTable([header, ...body], { align: ['l', 'r', 'r', 'r'], alignDelimiters: false });
+}
+function withInterval(value, interval, row) {
+    const text = format_formatMetric(value, row.kind);
+    return value !== null && interval ? `${text} (${format_formatInterval(interval, row.kind, { level: 0.95 })})` : text;
+}
+function pairedLine(diff) {
+    const parts = [
+        `Paired cases: ${diff.paired.toLocaleString('en-US')}`,
+        `regressed ${diff.regressed.length}`,
+        `fixed ${diff.fixed.length}`,
+        `McNemar ${formatPValue(diff.pValue)}`
+    ];
+    if (diff.pairedDelta) {
+        const { mean, low, high, level } = diff.pairedDelta;
+        parts.push(`mean change per case ${formatDelta(mean, 'fraction')} (${formatInterval({ low, high }, 'fraction', { delta: true, level })})`);
+    }
+    const { onlyInBase, onlyInHead } = diff.unpaired;
+    if (onlyInBase > 0)
+        parts.push(`only in baseline ${onlyInBase}`);
+    if (onlyInHead > 0)
+        parts.push(`only in head ${onlyInHead}`);
+    return parts.join(' · ');
+}
+function groupSection(kind, groups, withBaseline, maxRows) {
+    // With a baseline the worst changes matter most; without one, keep names in order.
+    const ordered = withBaseline ? [...groups].sort(worstFirst) : groups;
+    const shown = ordered.slice(0, maxRows);
+    const name = kind === 'phase' ? 'Phase' : 'Tag';
+    const header = withBaseline ? [name, 'Baseline', 'Head', 'Change', 'Cases'] : [name, 'Score', 'Cases'];
+    const rows = shown.map((g) => {
+        const label = escape_escapeInline(g.name, { maxChars: 80 });
+        const head = format_formatMetric(g.head, 'fraction');
+        const n = format_formatMetric(g.headN, 'count');
+        if (!withBaseline)
+            return [label, head, n];
+        return [label, format_formatMetric(g.base, 'fraction'), head, `${format_formatDelta(g.delta, 'fraction')}${MARK[g.direction]}`, n];
+    });
+    const table = markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r'], alignDelimiters: false });
+    const more = groups.length - shown.length;
+    const note = more > 0 ? `\n\n_${more} more ${kind}s not shown._` : '';
+    return `#### By ${kind}\n\n${table}${note}`;
+}
+function worstFirst(a, b) {
+    if (a.delta === null || b.delta === null)
+        return a.delta === null ? (b.delta === null ? a.name.localeCompare(b.name) : 1) : -1;
+    return a.delta - b.delta || a.name.localeCompare(b.name);
+}
+function fixedLine(diff) {
+    if (diff.base === null)
+        return '';
+    const n = diff.fixed.length;
+    return n === 0 ? 'No case was fixed.' : `${n} case${n === 1 ? ' was' : 's were'} fixed (fail or error → pass).`;
+}
+function runLine(info, label) {
+    const parts = [
+        environmentName(info),
+        `hash ${escape_escapeInline(info.environment.hash.replace(/^sha256:/, '').slice(0, 12))}`,
+        `model ${escape_escapeInline(info.model.name, { maxChars: 80 })}`,
+        `${info.cases.toLocaleString('en-US')} cases`
+    ];
+    if (info.git.sha)
+        parts.push(`commit ${escape_escapeInline(info.git.sha.slice(0, 12))}`);
+    if (info.durationMs !== null)
+        parts.push(`took ${format_formatMetric(info.durationMs / 1000, 'seconds')}`);
+    return `<sub>${label}: ${parts.join(' · ')}</sub>`;
+}
+/**
+ * Add as many case blocks as fit under `maxChars` together with everything else, and say how
+ * many regressed cases are not shown. Blocks are rendered one at a time and only until the budget
+ * is spent, so `maxCases: 5000` costs no more than the few cases that fit.
+ */
+function fitCases(head, flips, totalRegressed, tail, maxChars) {
+    if (totalRegressed === 0)
+        return `${head}\n\n${tail}\n`;
+    const heading = '#### Regressed cases (worst first)';
+    const note = (shown) => shown === totalRegressed ? '' : `_${(totalRegressed - shown).toLocaleString('en-US')} more regressed cases not shown._`;
+    const sep = '\n\n';
+    // Length of head + heading + blocks + note + tail, each joined by a blank line, plus the final newline.
+    const total = (blocksLength, shown) => {
+        const n = note(shown);
+        return head.length + sep.length + heading.length + blocksLength + (n ? sep.length + n.length : 0) + sep.length + tail.length + 1;
+    };
+    const shown = [];
+    let blocksLength = 0;
+    for (const flip of flips) {
+        const block = caseDetails(flip);
+        if (total(blocksLength + sep.length + block.length, shown.length + 1) > maxChars)
+            break;
+        shown.push(block);
+        blocksLength += sep.length + block.length;
+    }
+    return [head, heading, ...shown, note(shown.length), tail].filter((part) => part !== '').join(sep) + '\n';
+}
+/**
+ * The last resort when even the tables do not fit: cut at a line break (never inside a case
+ * block, since those were only added when they fit) and say so.
+ */
+function clip(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    // The note's length depends on the number in it; reserve room for the longest it can be.
+    const noteFor = (omitted) => `\n\n_… output truncated: ${omitted.toLocaleString('en-US')} more characters._\n`;
+    const room = Math.max(0, maxChars - noteFor(text.length).length);
+    const lastBreak = text.lastIndexOf('\n', room);
+    const cut = lastBreak > 0 ? text.slice(0, lastBreak) : text.slice(0, room);
+    return `${cut}${noteFor(text.length - cut.length)}`.slice(0, maxChars);
+}
+function targetText(target) {
+    return Array.isArray(target) ? target.join('\n') : target;
+}
+function gotText(record) {
+    if (record.error) {
+        const error = `${record.error.type}: ${record.error.message}`;
+        return record.response === null ? error : `${record.response}\n\n[${error}]`;
+    }
+    return record.response ?? '(no response)';
+}
+function scorerReasons(record) {
+    const entries = Object.entries(record.scores);
+    if (entries.length === 0)
+        return '';
+    return entries
+        .map(([name, score]) => `- ${escape_escapeInline(name, { maxChars: 60 })}: ${escape_escapeInline(score.reason, { maxChars: CASE_LIMITS.reason })}`)
+        .join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/compare/markdown.ts
 /**
  * The comparison as markdown: readable in a terminal, and ready to paste into a PR or a job
@@ -84613,9 +84894,11 @@ function toAlignment(value) {
 
 
 
-const MARK = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' };
-const LEGEND = '<sub>▲ better, ▼ worse in B than in A (for latency, tokens and cost, lower is better).</sub>';
-const CASE_LIMITS = { input: 1500, expected: 500, got: 1500, id: 120 };
+
+const markdown_MARK = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' };
+const markdown_LEGEND = '<sub>▲ better, ▼ worse in B than in A (for latency, tokens and cost, lower is better).</sub>';
+/** Characters of a case id, and of each answer: two answers per case, so shorter than the PR comment's one. */
+const markdown_CASE_LIMITS = { got: 1500, id: 120 };
 const SIG = '✱';
 /** The comparison: a two-run report with its verdict, or a ranking of three or more runs. */
 function compareMarkdown(comparison, options = {}) {
@@ -84632,18 +84915,18 @@ function pairParts(c, detail, options) {
         testLine(test, c.alpha),
         notesList(c.notes),
         runsTable(c, ['A (baseline)', 'B (candidate)']),
-        `#### Metrics\n\n${metricsTable(detail.metrics, test)}`,
+        `#### Metrics\n\n${markdown_metricsTable(detail.metrics, test)}`,
         `#### Flipped cases\n\n${markdownTable([
             ['', `${b.label} pass`, `${b.label} fail or error`],
             [`**${a.label} pass**`, count(table.bothPass), `${count(table.regressed)} (b, regressed)`],
             [`**${a.label} fail or error**`, `${count(table.fixed)} (c, fixed)`, count(table.bothNotPass)]
         ], { align: ['l', 'r', 'r'], alignDelimiters: false })}`,
-        detail.phases.length > 1 ? groupSection('phase', detail.phases, maxGroups) : '',
-        detail.tags.length > 1 ? groupSection('tag', detail.tags, maxGroups) : '',
+        detail.phases.length > 1 ? markdown_groupSection('phase', detail.phases, maxGroups) : '',
+        detail.tags.length > 1 ? markdown_groupSection('tag', detail.tags, maxGroups) : '',
         flipSection(`Fixed in ${b.label}`, detail.fixed, a, b, examples, maxIds),
         flipSection(`Regressed in ${b.label}`, detail.regressed, a, b, examples, maxIds),
-        c.runs.map((run) => runLine(run, c.runs)).join('<br>\n'),
-        LEGEND
+        c.runs.map((run) => markdown_runLine(run, c.runs)).join('<br>\n'),
+        markdown_LEGEND
     ];
 }
 function rankingParts(c) {
@@ -84657,7 +84940,7 @@ function rankingParts(c) {
         `#### Which differences are significant\n\nExact McNemar test of every pair on the cases both runs have, Holm-corrected for ${tested} tested pair${tested === 1 ? '' : 's'}; ${SIG} marks adjusted p < ${c.alpha}.\n\n${matrixTable(c, ranked)}`,
         pairsTable(c),
         `#### Metrics\n\n${metricsByRun(ranked)}`,
-        ranked.map((run) => runLine(run, c.runs)).join('<br>\n')
+        ranked.map((run) => markdown_runLine(run, c.runs)).join('<br>\n')
     ];
 }
 /** `gsm8k 1.0.0`, or `gsm8k 1.0.0 / 1.1.0` when an allowed hash mismatch spans versions. */
@@ -84703,30 +84986,30 @@ function scoreCell(run) {
     const value = format_formatMetric(run.score, 'fraction');
     return run.score !== null && run.interval ? `${value} (${format_formatInterval(run.interval, 'fraction')})` : value;
 }
-function metricsTable(rows, test) {
+function markdown_metricsTable(rows, test) {
     if (rows.length === 0)
         return '_No metrics reported._';
     const body = rows.map((row) => {
-        let change = `${format_formatDelta(row.delta, row.kind)}${MARK[row.direction]}`;
+        let change = `${format_formatDelta(row.delta, row.kind)}${markdown_MARK[row.direction]}`;
         if (row.key === 'score' && test.pairedDelta) {
             change += ` (paired ${format_formatInterval(test.pairedDelta, 'fraction', { delta: true, level: test.pairedDelta.level })})`;
         }
-        return [row.label, withInterval(row.base, row.baseInterval, row), withInterval(row.head, row.headInterval, row), change];
+        return [row.label, markdown_withInterval(row.base, row.baseInterval, row), markdown_withInterval(row.head, row.headInterval, row), change];
     });
     return markdownTable([['Metric', test.a, test.b, `Change (${test.b} − ${test.a})`], ...body], { align: ['l', 'r', 'r', 'r'], alignDelimiters: false });
 }
-function withInterval(value, interval, row) {
+function markdown_withInterval(value, interval, row) {
     const text = format_formatMetric(value, row.kind);
     return value !== null && interval ? `${text} (${format_formatInterval(interval, row.kind, { level: 0.95 })})` : text;
 }
-function groupSection(kind, groups, maxRows) {
+function markdown_groupSection(kind, groups, maxRows) {
     const ordered = [...groups].sort(largestChangeFirst);
     const shown = ordered.slice(0, maxRows);
     const rows = shown.map((g) => [
         escape_escapeInline(g.name, { maxChars: 80 }),
         format_formatMetric(g.base, 'fraction'),
         format_formatMetric(g.head, 'fraction'),
-        `${format_formatDelta(g.delta, 'fraction')}${MARK[g.direction]}`,
+        `${format_formatDelta(g.delta, 'fraction')}${markdown_MARK[g.direction]}`,
         g.baseN === g.headN ? count(g.headN) : `${count(g.baseN)} / ${count(g.headN)}`
     ]);
     const table = markdownTable([[kind === 'phase' ? 'Phase' : 'Tag', 'A', 'B', 'Change', 'Cases'], ...rows], {
@@ -84744,7 +85027,7 @@ function largestChangeFirst(x, y) {
 function flipSection(title, flips, a, b, examples, maxIds) {
     if (flips.length === 0)
         return `#### ${title} (0)\n\nNone.`;
-    const ids = flips.slice(0, maxIds).map((flip) => escape_escapeInline(flip.key, { maxChars: CASE_LIMITS.id }));
+    const ids = flips.slice(0, maxIds).map((flip) => escape_escapeInline(flip.key, { maxChars: markdown_CASE_LIMITS.id }));
     const more = flips.length - ids.length;
     const list = `${ids.join(', ')}${more > 0 ? `, … and ${count(more)} more` : ''}`;
     const blocks = flips.slice(0, Math.max(0, examples)).map((flip) => flipDetails(flip, a, b));
@@ -84756,40 +85039,18 @@ function flipSection(title, flips, a, b, examples, maxIds) {
  */
 function flipDetails(flip, a, b) {
     const { base, head } = flip;
-    const name = escape_escapeInline(flip.key, { maxChars: CASE_LIMITS.id });
-    const change = `${a.label} ${base.status} → ${b.label} ${head.status}, score ${format_formatMetric(base.score, 'fraction', { digits: 0 })} → ${format_formatMetric(head.score, 'fraction', { digits: 0 })}`;
-    const side = (run, record) => {
-        const lines = [`**${run.label} (${escape_escapeInline(run.model.name, { maxChars: 80 })}) answered**`, '', escape_fenceUntrusted(gotText(record), { maxChars: CASE_LIMITS.got })];
-        if (record.extracted !== null)
-            lines.push('', `Extracted answer: ${escape_escapeInline(record.extracted, { maxChars: 200 })}`);
-        return lines;
-    };
-    return [
-        '<details>',
-        `<summary>${name}: ${change}</summary>`,
-        '',
-        '**Input**',
-        '',
-        escape_fenceUntrusted(head.input, { maxChars: CASE_LIMITS.input }),
-        '',
-        Array.isArray(head.target) && head.target.length > 1 ? '**Expected** (any of)' : '**Expected**',
-        '',
-        escape_fenceUntrusted(Array.isArray(head.target) ? head.target.join('\n') : head.target, { maxChars: CASE_LIMITS.expected }),
-        '',
-        ...side(a, base),
-        '',
-        ...side(b, head),
-        // A blank line before </details> ends the markdown block so the tag is read as HTML.
-        '',
-        '</details>'
-    ].join('\n');
-}
-function gotText(record) {
-    if (record.error) {
-        const error = `${record.error.type}: ${record.error.message}`;
-        return record.response === null ? error : `${record.response}\n\n[${error}]`;
-    }
-    return record.response ?? '(no response)';
+    const answer = (run, record) => ({
+        heading: `${run.label} (${escape_escapeInline(run.model.name, { maxChars: 80 })}) answered`,
+        record
+    });
+    return caseBlock({
+        name: escape_escapeInline(flip.key, { maxChars: markdown_CASE_LIMITS.id }),
+        change: `${a.label} ${base.status} → ${b.label} ${head.status}, score ${format_formatMetric(base.score, 'fraction', { digits: 0 })} → ${format_formatMetric(head.score, 'fraction', { digits: 0 })}`,
+        input: head.input,
+        target: head.target,
+        answers: [answer(a, base), answer(b, head)],
+        maxAnswerChars: markdown_CASE_LIMITS.got
+    });
 }
 function rankingTable(c) {
     const byLabel = new Map(c.runs.map((run) => [run.label, run]));
@@ -84853,7 +85114,7 @@ function metricsByRun(ranked) {
     return markdownTable([['Metric', ...ranked.map((run) => run.label)], ...rows], { align: ['l', ...ranked.map(() => 'r')], alignDelimiters: false });
 }
 /** `A: gsm8k 1.0.0 · hash 3f2a9c1b7d4e · model x · 200 cases · commit 0123456789ab · runs/a`. */
-function runLine(run, runs) {
+function markdown_runLine(run, runs) {
     const parts = [
         `${escape_escapeInline(run.environment.name, { maxChars: 80 })} ${escape_escapeInline(run.environment.version, { maxChars: 40 })}`,
         `hash ${escape_escapeInline(shortHash(run.environment.hash))}`,
@@ -84909,6 +85170,36 @@ details.flip .detail-body { padding: 12px; }
 .block .answer b { color: var(--text); font-family: var(--mono); font-weight: 500; }
 .ids { font-family: var(--mono); font-size: 12.5px; color: var(--muted); overflow-wrap: anywhere; }
 `;
+
+;// CONCATENATED MODULE: ./src/report/html/document.ts
+/**
+ * The document shell every self-contained page shares (`report.html`, `compare.html`,
+ * `leaderboard.html`): doctype, charset, Content-Security-Policy, viewport, no referrer, a blank
+ * favicon so the browser asks the network for none, the inline stylesheet and, when the page has
+ * one, its inline script last in the body.
+ */
+/** The complete page. Pure: the same page gives the same string. */
+function htmlDocument(page) {
+    const script = page.script === undefined ? '' : `<script>${page.script}</script>\n`;
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${page.csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="benchgen-eval">
+<title>${page.title}</title>
+<link rel="icon" href="data:,">
+<style>${page.css}</style>
+</head>
+<body>
+${page.body}
+${script}</body>
+</html>
+`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/html/style.ts
 /**
@@ -85067,6 +85358,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
 
 
 
+
 /**
  * No script, no fetch, no frame, font or remote image; inline styles only. `script-src 'none'`
  * means even markup that slipped past escaping could not run anything.
@@ -85079,28 +85371,12 @@ function renderCompareReport(comparison, options = {}) {
     const limits = { details: options.maxCaseDetails ?? 200, text: options.maxTextChars ?? 10_000 };
     const c = comparison;
     const sections = c.detail ? pairSections(c, c.detail, limits) : rankingSections(c);
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${COMPARE_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="benchgen-eval">
-<title>${pageTitle(c)}</title>
-<link rel="icon" href="data:,">
-<style>${REPORT_CSS}${COMPARE_CSS}</style>
-</head>
-<body>
-<main>
+    const body = `<main>
 ${header(c)}
 ${sections.join('\n')}
 <footer>Generated by benchgen-eval. This page works offline, runs no script and loads nothing from the network.</footer>
-</main>
-</body>
-</html>
-`;
+</main>`;
+    return htmlDocument({ title: pageTitle(c), csp: COMPARE_CSP, css: REPORT_CSS + COMPARE_CSS, body });
 }
 /** Untrusted text for element content or a quoted attribute: cleaned, cut, escaped. */
 function compare_html_text(value, maxChars = 300) {
@@ -85582,6 +85858,20 @@ class TextTable {
  * the test suite parses it and drives it in a real browser. It must contain no backtick, no
  * dollar-brace and no closing script tag.
  */
+/**
+ * The DOM helpers both page scripts (this one and the leaderboard's) are built on, spliced into
+ * each one's function body: `$` by id, `el` to make an element whose text goes in only as
+ * `textContent`, and `add`. The same string rules as the scripts apply.
+ */
+const DOM_HELPERS = String.raw `  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }`;
+/** The report page's script; see the file comment for the rules it keeps. */
 const REPORT_SCRIPT = String.raw `(function () {
   'use strict';
   var SVGNS = 'http://www.w3.org/2000/svg';
@@ -85590,14 +85880,7 @@ const REPORT_SCRIPT = String.raw `(function () {
   var S = { q: '', status: '', tag: '', phase: '', change: '', sort: '', dir: 1, page: 0, size: 100 };
   var filtered = [], hay = [], opened = {}, ncols = 0, searchTimer = 0;
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
+${DOM_HELPERS}
   function svg(tag, attrs) {
     var e = document.createElementNS(SVGNS, tag);
     for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, String(attrs[k]));
@@ -86154,29 +86437,17 @@ const REPORT_SCRIPT = String.raw `(function () {
 
 
 
+
 /** Renders the report page. Pure: the same input gives the same string. */
 function renderReport(input) {
     const data = jsonForScript(buildPayload(input));
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(REPORT_SCRIPT)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="benchgen-eval">
-<title>BenchGen Eval report</title>
-<link rel="icon" href="data:,">
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-${BODY}
-<script type="application/json" id="report-data">${data}</script>
-<script>${REPORT_SCRIPT}</script>
-</body>
-</html>
-`;
+    return htmlDocument({
+        title: 'BenchGen Eval report',
+        csp: contentSecurityPolicy(REPORT_SCRIPT),
+        css: REPORT_CSS,
+        body: `${BODY}\n<script type="application/json" id="report-data">${data}</script>`,
+        script: REPORT_SCRIPT
+    });
 }
 /**
  * Serialises a value for a `<script type="application/json">` block. `<`, `>` and `&` become
@@ -86187,13 +86458,10 @@ function jsonForScript(value) {
     return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 /**
- * No fetches, frames, fonts or remote images; styles and the page's own script inline. The script
- * is also pinned by its sha256: browsers that understand hashes then ignore 'unsafe-inline', so
- * even an injected inline script would not run. 'unsafe-inline' stays for older browsers.
- */
-/**
- * The pages' Content-Security-Policy: no network of any kind, and only the page's own script (by
- * its hash; 'unsafe-inline' is the fallback for browsers without hash support).
+ * The pages' Content-Security-Policy for `script`: no fetches, frames, fonts or remote images;
+ * styles and the page's own script inline. The script is also pinned by its sha256: browsers that
+ * understand hashes then ignore 'unsafe-inline', so even an injected inline script would not run.
+ * 'unsafe-inline' stays for older browsers.
  */
 function contentSecurityPolicy(script) {
     const hash = (0,external_node_crypto_.createHash)('sha256').update(script, 'utf8').digest('base64');
@@ -86355,29 +86623,29 @@ function testcase(classname, record, limits) {
     return [`${open}>`, `      ${element}`, '    </testcase>'];
 }
 function failureElement(record, limits) {
-    const expected = targetText(record.target);
+    const expected = junit_targetText(record.target);
     const got = record.extracted ?? record.response ?? '(no response)';
-    const message = clip(`expected ${quote(expected)}, got ${quote(got)}`, limits.message);
+    const message = junit_clip(`expected ${quote(expected)}, got ${quote(got)}`, limits.message);
     const body = [
-        `expected: ${clip(expected, limits.field)}`,
-        `got: ${clip(record.response ?? '(no response)', limits.field)}`,
-        ...(record.extracted !== null ? [`extracted: ${clip(record.extracted, limits.field)}`] : []),
+        `expected: ${junit_clip(expected, limits.field)}`,
+        `got: ${junit_clip(record.response ?? '(no response)', limits.field)}`,
+        ...(record.extracted !== null ? [`extracted: ${junit_clip(record.extracted, limits.field)}`] : []),
         ...reasons(record, limits)
     ].join('\n');
     return `<failure message="${xmlAttr(message)}" type="fail">${xmlText(body)}</failure>`;
 }
 function errorElement(record, limits) {
     const type = record.error?.type ?? 'error';
-    const message = clip(record.error?.message ?? 'the case errored', limits.message);
+    const message = junit_clip(record.error?.message ?? 'the case errored', limits.message);
     const body = [
-        `${type}: ${clip(record.error?.message ?? 'the case errored', limits.field)}`,
+        `${type}: ${junit_clip(record.error?.message ?? 'the case errored', limits.field)}`,
         ...(record.error?.status !== undefined ? [`status: ${record.error.status}`] : []),
         `attempts: ${record.attempts}`
     ].join('\n');
     return `<error message="${xmlAttr(message)}" type="${xmlAttr(type)}">${xmlText(body)}</error>`;
 }
 function reasons(record, limits) {
-    return Object.entries(record.scores).map(([name, score]) => `reason (${name}): ${clip(score.reason, limits.field)}`);
+    return Object.entries(record.scores).map(([name, score]) => `reason (${name}): ${junit_clip(score.reason, limits.field)}`);
 }
 function groupByPhase(records) {
     const phases = new Map();
@@ -86407,13 +86675,13 @@ const sumLatency = (records) => records.reduce((sum, r) => sum + r.latencyMs, 0)
 function seconds(ms) {
     return Number.isFinite(ms) && ms > 0 ? (ms / 1000).toFixed(3) : '0.000';
 }
-function targetText(target) {
+function junit_targetText(target) {
     return Array.isArray(target) ? target.join(' | ') : target;
 }
 function quote(text) {
     return JSON.stringify(text);
 }
-function clip(text, max) {
+function junit_clip(text, max) {
     const cut = truncateText(text, max);
     return cut.omitted > 0 ? `${cut.text}${truncationMarker(cut.omitted)}` : text;
 }
@@ -100879,9 +101147,9 @@ function registerEnvironmentCommands(program, io, setExit) {
         .argument('<path>', 'environment folder, .zip bundle, hub:NAME or github:OWNER/REPO/PATH@REF')
         .action(async (path) => {
         const result = await validateEnvironment(path, { cwd: io.cwd, cacheDir: defaultCacheDir(io.env) });
-        for (const issue of result.errors)
+        for (const issue of byLocation(result.errors))
             write(io.stderr, `error: ${formatIssue(issue)}`);
-        for (const issue of result.warnings)
+        for (const issue of byLocation(result.warnings))
             write(io.stderr, `warning: ${formatIssue(issue)}`);
         if (result.errors.length > 0 || !result.environment) {
             write(io.stderr, `${path}: ${result.errors.length} error(s), ${result.warnings.length} warning(s)`);
@@ -100902,6 +101170,10 @@ function registerEnvironmentCommands(program, io, setExit) {
         const result = await packEnvironment(source, flags.out ? (0,external_node_path_.resolve)(io.cwd, flags.out) : undefined);
         write(io.stdout, `Wrote ${result.file}: ${result.files} files, ${result.bytes} bytes, hash ${result.hash}`);
     });
+}
+/** Issues in reading order: by file, then line (issues without a line first). */
+function byLocation(issues) {
+    return [...issues].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
 }
 
 ;// CONCATENATED MODULE: ./src/leaderboard/board.ts
@@ -101409,6 +101681,7 @@ function isoOrEmpty(date) {
  * properties, never `innerHTML`. Kept as a string with no backtick, no dollar-brace and no
  * closing script tag (a test checks).
  */
+
 const LEADERBOARD_SCRIPT = String.raw `(function () {
   'use strict';
   var DASH = '\u2014', DOT = ' \u00b7 ', DAGGER = '\u2020';
@@ -101428,14 +101701,7 @@ const LEADERBOARD_SCRIPT = String.raw `(function () {
     { key: 'commit', label: 'Commit', first: 1 }
   ];
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
+${DOM_HELPERS}
   function shortHash(h) { return String(h || '').replace(/^sha256:/, '').slice(0, 12); }
   function versionText(v) { return /^v/i.test(v) ? v : 'v' + v; }
   function safeHref(url) { return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null; }
@@ -101570,26 +101836,13 @@ const LEADERBOARD_SCRIPT = String.raw `(function () {
 /** Renders the page. Pure: the same board gives the same string. */
 function renderLeaderboardHtml(board, options = {}) {
     const data = jsonForScript(buildLeaderboardPayload(board, options));
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(LEADERBOARD_SCRIPT)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="color-scheme" content="light dark">
-<meta name="generator" content="benchgen-eval">
-<title>Leaderboard — BenchGen Eval</title>
-<link rel="icon" href="data:,">
-<style>${REPORT_CSS}${LEADERBOARD_CSS}</style>
-</head>
-<body>
-${html_BODY}
-<script type="application/json" id="board-data">${data}</script>
-<script>${LEADERBOARD_SCRIPT}</script>
-</body>
-</html>
-`;
+    return htmlDocument({
+        title: 'Leaderboard — BenchGen Eval',
+        csp: contentSecurityPolicy(LEADERBOARD_SCRIPT),
+        css: REPORT_CSS + LEADERBOARD_CSS,
+        body: `${html_BODY}\n<script type="application/json" id="board-data">${data}</script>`,
+        script: LEADERBOARD_SCRIPT
+    });
 }
 /** Additions to the report's stylesheet for the ranked tables. */
 const LEADERBOARD_CSS = String.raw `
@@ -102392,261 +102645,6 @@ async function readBody(body) {
         chunks.push(buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-/**
- * Markdown for people: PR comments, job summaries, `benchgen compare` output. Pure functions
- * that return a string; the caller writes or posts it once.
- *
- * Everything that did not come from our own code (case ids, phase and tag names, environment
- * and model names, model output, dataset text, error messages) goes through `escapeInline` or
- * `fenceUntrusted`, so a model cannot mention users, inject HTML or links, or break the layout.
- */
-
-
-
-
-
-const STATUS = {
-    pass: 'PASS',
-    regressed: 'REGRESSED',
-    error: 'ERROR',
-    'no-baseline': 'NO BASELINE'
-};
-const markdown_MARK = { improved: ' ▲', regressed: ' ▼', unchanged: '', unknown: '' };
-const markdown_LEGEND = '<sub>▲ better, ▼ worse than the baseline (for latency, tokens and cost, lower is better).</sub>';
-/** Per-field caps for one case, so ten cases stay well inside a comment. */
-const markdown_CASE_LIMITS = { input: 1500, expected: 500, got: 2000, reason: 300, id: 120 };
-/**
- * The headline metrics of `scores` as a table. The score (and accuracy) value carries its 95%
- * interval; with a `baseline` there are Baseline and Change columns, the change marked ▲ when it
- * is an improvement and ▼ when it is a regression (lower is better for latency and cost).
- */
-function scoresTable(scores, options = {}) {
-    return markdown_metricsTable(metricDeltas(options.baseline ?? null, scores), options.baseline !== undefined);
-}
-/**
- * A run without a baseline: title, headline table, per-phase and per-tag tables when there is
- * more than one, and what ran.
- */
-function runMarkdown(info, scores) {
-    const run = { info, scores, records: [] };
-    const parts = [title(info), scoresTable(scores)];
-    const phases = groupDeltas('phase', null, run);
-    const tags = groupDeltas('tag', null, run);
-    if (phases.length > 1)
-        parts.push(markdown_groupSection('phase', phases, false, Infinity));
-    if (tags.length > 1)
-        parts.push(markdown_groupSection('tag', tags, false, 20));
-    parts.push(markdown_runLine(info, 'Run'));
-    return parts.join('\n\n') + '\n';
-}
-/**
- * The comparison of a head run with its baseline, for a PR comment or a job summary: a status
- * word and the reasons, the metrics table with changes, paired statistics, per-phase and per-tag
- * tables when there is more than one, the worst regressed cases each in a collapsed `<details>`
- * with input, expected and got, and how many cases were fixed. Never longer than `maxChars`.
- */
-function diffMarkdown(diff, options = {}) {
-    const { maxCases = 10, maxChars = 60_000, maxGroups = 20 } = options;
-    const withBaseline = diff.base !== null;
-    const top = [title(diff.head), statusLine(diff), diff.reasons.map((r) => `- ${escapeInline(r, { maxChars: 500 })}`).join('\n')];
-    top.push(markdown_metricsTable(diff.metrics, withBaseline));
-    if (withBaseline)
-        top.push(pairedLine(diff));
-    if (diff.phases.length > 1)
-        top.push(markdown_groupSection('phase', diff.phases, withBaseline, Infinity));
-    if (diff.tags.length > 1)
-        top.push(markdown_groupSection('tag', diff.tags, withBaseline, maxGroups));
-    const tail = [fixedLine(diff), withBaseline && diff.base ? markdown_runLine(diff.base, 'Baseline') : '', markdown_runLine(diff.head, 'Head'), markdown_LEGEND]
-        .filter((part) => part !== '')
-        .join('\n\n');
-    const head = top.join('\n\n');
-    const body = fitCases(head, diff.regressed.slice(0, Math.max(0, maxCases)), diff.regressed.length, tail, maxChars);
-    return markdown_clip(body, maxChars);
-}
-/**
- * One flipped case as a collapsed `<details>`: the summary names the case and its change, the
- * body shows input, expected, got and the scorers' reasons. Exported for other reporters.
- */
-function caseDetails(flip) {
-    const { base, head } = flip;
-    const name = `${escapeInline(head.phase, { maxChars: 60 })}/${escapeInline(head.id, { maxChars: markdown_CASE_LIMITS.id })}`;
-    const change = `${base.status} → ${head.status}, score ${formatMetric(base.score, 'fraction', { digits: 0 })} → ${formatMetric(head.score, 'fraction', { digits: 0 })}`;
-    const lines = [
-        '<details>',
-        `<summary>${name}: ${change}</summary>`,
-        '',
-        '**Input**',
-        '',
-        fenceUntrusted(head.input, { maxChars: markdown_CASE_LIMITS.input }),
-        '',
-        Array.isArray(head.target) && head.target.length > 1 ? '**Expected** (any of)' : '**Expected**',
-        '',
-        fenceUntrusted(markdown_targetText(head.target), { maxChars: markdown_CASE_LIMITS.expected }),
-        '',
-        '**Got**',
-        '',
-        fenceUntrusted(markdown_gotText(head), { maxChars: markdown_CASE_LIMITS.got })
-    ];
-    if (head.extracted !== null)
-        lines.push('', `Extracted answer: ${escapeInline(head.extracted, { maxChars: 200 })}`);
-    const reasons = scorerReasons(head);
-    if (reasons)
-        lines.push('', reasons);
-    // A blank line before </details> ends the markdown block so the tag is read as HTML.
-    lines.push('', '</details>');
-    return lines.join('\n');
-}
-function title(info) {
-    return `### BenchGen Eval: ${environmentName(info)} on ${escape_escapeInline(info.model.key, { maxChars: 100 })}`;
-}
-/** `gsm8k 1.0.0`; not `name@version`, whose `@` would need neutralising as a mention. */
-function environmentName(info) {
-    return `${escape_escapeInline(info.environment.name, { maxChars: 80 })} ${escape_escapeInline(info.environment.version, { maxChars: 40 })}`;
-}
-function statusLine(diff) {
-    const status = `**Status: ${STATUS[diff.verdict]}**`;
-    if (!diff.acknowledged)
-        return status;
-    return `${status} (${STATUS[diff.acknowledged.previousVerdict].toLowerCase()}, acknowledged with ${escapeInline(diff.acknowledged.label, { maxChars: 100 })})`;
-}
-function markdown_metricsTable(rows, withBaseline) {
-    if (rows.length === 0)
-        return '_No metrics reported._';
-    const header = withBaseline ? ['Metric', 'Baseline', 'Head', 'Change'] : ['Metric', 'Value'];
-    const body = rows.map((row) => {
-        const head = markdown_withInterval(row.head, row.headInterval, row);
-        if (!withBaseline)
-            return [row.label, head];
-        return [row.label, markdown_withInterval(row.base, row.baseInterval, row), head, `${format_formatDelta(row.delta, row.kind)}${markdown_MARK[row.direction]}`];
-    });
-    return markdownTable([header, ...body], { align: ['l', 'r', 'r', 'r'], alignDelimiters: false });
-}
-function markdown_withInterval(value, interval, row) {
-    const text = format_formatMetric(value, row.kind);
-    return value !== null && interval ? `${text} (${format_formatInterval(interval, row.kind, { level: 0.95 })})` : text;
-}
-function pairedLine(diff) {
-    const parts = [
-        `Paired cases: ${diff.paired.toLocaleString('en-US')}`,
-        `regressed ${diff.regressed.length}`,
-        `fixed ${diff.fixed.length}`,
-        `McNemar ${formatPValue(diff.pValue)}`
-    ];
-    if (diff.pairedDelta) {
-        const { mean, low, high, level } = diff.pairedDelta;
-        parts.push(`mean change per case ${formatDelta(mean, 'fraction')} (${formatInterval({ low, high }, 'fraction', { delta: true, level })})`);
-    }
-    const { onlyInBase, onlyInHead } = diff.unpaired;
-    if (onlyInBase > 0)
-        parts.push(`only in baseline ${onlyInBase}`);
-    if (onlyInHead > 0)
-        parts.push(`only in head ${onlyInHead}`);
-    return parts.join(' · ');
-}
-function markdown_groupSection(kind, groups, withBaseline, maxRows) {
-    // With a baseline the worst changes matter most; without one, keep names in order.
-    const ordered = withBaseline ? [...groups].sort(worstFirst) : groups;
-    const shown = ordered.slice(0, maxRows);
-    const name = kind === 'phase' ? 'Phase' : 'Tag';
-    const header = withBaseline ? [name, 'Baseline', 'Head', 'Change', 'Cases'] : [name, 'Score', 'Cases'];
-    const rows = shown.map((g) => {
-        const label = escape_escapeInline(g.name, { maxChars: 80 });
-        const head = format_formatMetric(g.head, 'fraction');
-        const n = format_formatMetric(g.headN, 'count');
-        if (!withBaseline)
-            return [label, head, n];
-        return [label, format_formatMetric(g.base, 'fraction'), head, `${format_formatDelta(g.delta, 'fraction')}${markdown_MARK[g.direction]}`, n];
-    });
-    const table = markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r'], alignDelimiters: false });
-    const more = groups.length - shown.length;
-    const note = more > 0 ? `\n\n_${more} more ${kind}s not shown._` : '';
-    return `#### By ${kind}\n\n${table}${note}`;
-}
-function worstFirst(a, b) {
-    if (a.delta === null || b.delta === null)
-        return a.delta === null ? (b.delta === null ? a.name.localeCompare(b.name) : 1) : -1;
-    return a.delta - b.delta || a.name.localeCompare(b.name);
-}
-function fixedLine(diff) {
-    if (diff.base === null)
-        return '';
-    const n = diff.fixed.length;
-    return n === 0 ? 'No case was fixed.' : `${n} case${n === 1 ? ' was' : 's were'} fixed (fail or error → pass).`;
-}
-function markdown_runLine(info, label) {
-    const parts = [
-        environmentName(info),
-        `hash ${escape_escapeInline(info.environment.hash.replace(/^sha256:/, '').slice(0, 12))}`,
-        `model ${escape_escapeInline(info.model.name, { maxChars: 80 })}`,
-        `${info.cases.toLocaleString('en-US')} cases`
-    ];
-    if (info.git.sha)
-        parts.push(`commit ${escape_escapeInline(info.git.sha.slice(0, 12))}`);
-    if (info.durationMs !== null)
-        parts.push(`took ${format_formatMetric(info.durationMs / 1000, 'seconds')}`);
-    return `<sub>${label}: ${parts.join(' · ')}</sub>`;
-}
-/**
- * Add as many case blocks as fit under `maxChars` together with everything else, and say how
- * many regressed cases are not shown. Blocks are rendered one at a time and only until the budget
- * is spent, so `maxCases: 5000` costs no more than the few cases that fit.
- */
-function fitCases(head, flips, totalRegressed, tail, maxChars) {
-    if (totalRegressed === 0)
-        return `${head}\n\n${tail}\n`;
-    const heading = '#### Regressed cases (worst first)';
-    const note = (shown) => shown === totalRegressed ? '' : `_${(totalRegressed - shown).toLocaleString('en-US')} more regressed cases not shown._`;
-    const sep = '\n\n';
-    // Length of head + heading + blocks + note + tail, each joined by a blank line, plus the final newline.
-    const total = (blocksLength, shown) => {
-        const n = note(shown);
-        return head.length + sep.length + heading.length + blocksLength + (n ? sep.length + n.length : 0) + sep.length + tail.length + 1;
-    };
-    const shown = [];
-    let blocksLength = 0;
-    for (const flip of flips) {
-        const block = caseDetails(flip);
-        if (total(blocksLength + sep.length + block.length, shown.length + 1) > maxChars)
-            break;
-        shown.push(block);
-        blocksLength += sep.length + block.length;
-    }
-    return [head, heading, ...shown, note(shown.length), tail].filter((part) => part !== '').join(sep) + '\n';
-}
-/**
- * The last resort when even the tables do not fit: cut at a line break (never inside a case
- * block, since those were only added when they fit) and say so.
- */
-function markdown_clip(text, maxChars) {
-    if (text.length <= maxChars)
-        return text;
-    // The note's length depends on the number in it; reserve room for the longest it can be.
-    const noteFor = (omitted) => `\n\n_… output truncated: ${omitted.toLocaleString('en-US')} more characters._\n`;
-    const room = Math.max(0, maxChars - noteFor(text.length).length);
-    const lastBreak = text.lastIndexOf('\n', room);
-    const cut = lastBreak > 0 ? text.slice(0, lastBreak) : text.slice(0, room);
-    return `${cut}${noteFor(text.length - cut.length)}`.slice(0, maxChars);
-}
-function markdown_targetText(target) {
-    return Array.isArray(target) ? target.join('\n') : target;
-}
-function markdown_gotText(record) {
-    if (record.error) {
-        const error = `${record.error.type}: ${record.error.message}`;
-        return record.response === null ? error : `${record.response}\n\n[${error}]`;
-    }
-    return record.response ?? '(no response)';
-}
-function scorerReasons(record) {
-    const entries = Object.entries(record.scores);
-    if (entries.length === 0)
-        return '';
-    return entries
-        .map(([name, score]) => `- ${escapeInline(name, { maxChars: 60 })}: ${escapeInline(score.reason, { maxChars: markdown_CASE_LIMITS.reason })}`)
-        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/scoring/normalize.ts
@@ -104028,8 +104026,15 @@ async function evaluateCase(item, context) {
     }
     let response;
     let attempts;
+    // Latency is the answering attempt's own time; backoff waits and failed attempts are not the model's speed.
+    let latencyMs = 0;
     try {
-        const result = await callWithRetries((signal) => context.client.complete({ ...prompt, params: context.generation, signal }), context.retry, {
+        const result = await callWithRetries(async (signal) => {
+            const attemptStart = now();
+            const answer = await context.client.complete({ ...prompt, params: context.generation, signal });
+            latencyMs = now() - attemptStart;
+            return answer;
+        }, context.retry, {
             ...(context.sleep ? { sleep: context.sleep } : {}),
             ...(context.random ? { random: context.random } : {}),
             ...(context.signal ? { signal: context.signal } : {})
@@ -104043,7 +104048,6 @@ async function evaluateCase(item, context) {
         const tried = error.attempts ?? context.retry.maxRetries + 1;
         return errorRecord(item, error, { ...prompt, attempts: tried, latencyMs: now() - started, startedAt, endedAt: new Date(now()).toISOString() });
     }
-    const latencyMs = now() - started;
     const scored = await scoreResponse(item, response.text, context);
     return {
         ...caseFields(item),
