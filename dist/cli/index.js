@@ -100341,8 +100341,11 @@ async function fetchToFile(url, path, opts) {
                 callback(null, chunk);
             }
         });
-        // A fresh file per attempt ('w' truncates what a failed attempt left).
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, meter, (0,external_node_fs_.createWriteStream)(path, { flags: 'w' }));
+        // A fresh file per attempt ('w' truncates what a failed attempt left). Opened before the
+        // pipeline starts, so a failed pipeline cannot leave a late-opened file behind the caller's cleanup.
+        // The stream closes the handle when it finishes or is destroyed.
+        const file = await (0,promises_.open)(path, 'w');
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, meter, file.createWriteStream());
         return { sha256: hash.digest('hex'), bytes };
     });
 }

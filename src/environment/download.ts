@@ -4,8 +4,8 @@
  * cache, so a cache entry is either absent or exactly the bytes asked for.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -132,8 +132,11 @@ async function fetchToFile(url: string, path: string, opts: FetchOptions): Promi
         callback(null, chunk)
       }
     })
-    // A fresh file per attempt ('w' truncates what a failed attempt left).
-    await pipeline(body, meter, createWriteStream(path, { flags: 'w' }))
+    // A fresh file per attempt ('w' truncates what a failed attempt left). Opened before the
+    // pipeline starts, so a failed pipeline cannot leave a late-opened file behind the caller's cleanup.
+    // The stream closes the handle when it finishes or is destroyed.
+    const file = await open(path, 'w')
+    await pipeline(body, meter, file.createWriteStream())
     return { sha256: hash.digest('hex'), bytes }
   })
 }
