@@ -33,6 +33,7 @@ import { renderReport } from '../report/html.js'
 import { readRunFolder, RUN_FILES } from '../run/run-folder.js'
 import type { RunFolder } from '../run/run-folder.js'
 import { runEvaluation } from '../run/run.js'
+import { runModelInfo } from '../run/model-info.js'
 import { updateLeaderboardOnBranch } from '../leaderboard/branch.js'
 import type { RunOutcome } from '../run/run.js'
 import { renderCommentBody, verdictTitle } from './comment-body.js'
@@ -80,7 +81,8 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
   const apiKey = inputs.apiKey || (config.apiKeyEnv ? env[config.apiKeyEnv] : undefined)
   const runDir = join(temp, 'benchgen', environment.manifest.name, key)
   await mkdir(runDir, { recursive: true })
-  const client = createOpenAIClient({ ...config, concurrency: inputs.concurrency }, apiKey ? { apiKey } : {})
+  const api = environment.manifest.harness.api
+  const client = createOpenAIClient({ ...config, api, concurrency: inputs.concurrency }, apiKey ? { apiKey } : {})
   const outcome = await reporter.group(`Evaluate ${config.name} on ${environment.manifest.name}`, async () => {
     try {
       return await runEvaluation({
@@ -89,7 +91,7 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
         ...(inputs.limit ? { limit: inputs.limit } : {}),
         outDir: runDir,
         client,
-        model: { key, name: config.name, baseUrl: config.baseUrl, api: environment.manifest.harness.api, ...(config.pricing ? { pricing: config.pricing } : {}) },
+        model: runModelInfo(config, api),
         concurrency: inputs.concurrency,
         timeoutMs: inputs.timeoutMs,
         maxRetries: inputs.retries,
@@ -112,10 +114,17 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
   let baselineRun: RunFolder | null = null
   if (baselineKey && stores.length > 0) {
     baseline = await reporter.group('Find baseline', () =>
-      findBaseline(stores, baselineKey, (message) => reporter.info(message), { relate: (a, b) => compare(octokit, context.repo, a, b) })
+      findBaseline(stores, baselineKey, (message) => reporter.info(message), { relate: (a, b) => compare(octokit, context.repo, a, b).catch(() => null) })
     )
     if (baseline) {
-      baselineRun = await readRunFolder(baseline.dir)
+      baselineRun = await readRunFolder(baseline.dir).catch((error: unknown) => {
+        if (inputs.baseline.kind === 'path') throw error
+        reporter.warning(`The baseline from the ${baseline?.source} could not be read, so none is used: ${error instanceof Error ? error.message : String(error)}`)
+        return null
+      })
+      if (!baselineRun) baseline = null
+    }
+    if (baseline && baselineRun) {
       // The uploaded report.html then has the "changed" filter and both answers side by side.
       await writeFile(join(runDir, RUN_FILES.report), renderReport({ ...head, baseline: baselineRun }))
     }
@@ -135,7 +144,7 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
       notes.push(`The regression is acknowledged by the label \`${inputs.acknowledgeLabel}\`; the gate passes.`)
     }
   }
-  if (diff.verdict === 'no-baseline') {
+  if (diff.verdict === 'no-baseline' && baselineKey) {
     notes.push(
       inputs.noBaseline === 'fail'
         ? 'No baseline was found and `no-baseline: fail` is set, so the step fails.'
@@ -143,7 +152,9 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
     )
   }
 
-  const failure = gateFailure(diff, inputs)
+  // The no-baseline policy concerns runs that look for one (pull requests, an explicit path);
+  // a push that stores the baseline has nothing to compare with by design.
+  const failure = gateFailure(diff, { ...inputs, noBaseline: baselineKey ? inputs.noBaseline : 'pass' })
   const summaryBody = renderCommentBody(diff, { ...(baseline ? { baselineDescription: `${baseline.description} (from the ${baseline.source})` } : {}), runUrl: context.runUrl, notes })
   await reporter.summary(summaryBody)
   setOutputs(reporter, outcome, diff, runDir)
@@ -158,7 +169,12 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
   })
 
   if (online && context.pullRequest && inputs.comment !== 'off') {
-    const result = await upsertComment(octokit, { repo: context.repo, issueNumber: context.pullRequest.number, marker: commentMarker(context.workflow, environment.manifest.name, key), body, mode: inputs.comment })
+    const result = await upsertComment(octokit, { repo: context.repo, issueNumber: context.pullRequest.number, marker: commentMarker(context.workflow, environment.manifest.name, key), body, mode: inputs.comment }).catch(
+      (error: unknown) => {
+        reporter.warning(`Could not write the PR comment: ${error instanceof Error ? error.message : String(error)}`)
+        return { action: 'failed' as const, url: undefined, reason: undefined }
+      }
+    )
     if (result.url) reporter.setOutput('comment-url', result.url)
     reporter.info(`PR comment: ${result.action}${result.url ? ` ${result.url}` : ''}${result.reason ? ` (${result.reason})` : ''}`)
     if (result.action === 'forbidden') await handForkComment(runDir, baseline, context, env, inputs, reporter)
@@ -191,7 +207,7 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
 
   if (outcome.interrupted) reporter.warning('The run was interrupted before every case finished; results cover the cases that did.')
   if (failure) reporter.setFailed(failure)
-  else if (diff.verdict === 'no-baseline') reporter.notice(`No baseline for ${environment.manifest.name} on ${key}; the gate passes (no-baseline: pass).`)
+  else if (diff.verdict === 'no-baseline' && baselineKey) reporter.notice(`No baseline for ${environment.manifest.name} on ${key}; the gate passes (no-baseline: pass).`)
 }
 
 /** The baseline to look for: on a PR, the merge base on the base branch; elsewhere none. */
@@ -199,7 +215,8 @@ async function baselineKeyFor(inputs: ActionInputs, context: GitHubRunContext, o
   if (inputs.baseline.kind === 'none') return null
   const base = { environmentHash: outcome.info.environment.hash, modelKey: outcome.info.model.key }
   if (context.pullRequest) {
-    const mergeBase = octokit ? await findMergeBase(octokit, context.repo, context.pullRequest.baseSha, context.pullRequest.headSha) : null
+    // A failed lookup (5xx, network) falls back to the base branch's tip rather than ending the step.
+    const mergeBase = octokit ? await findMergeBase(octokit, context.repo, context.pullRequest.baseSha, context.pullRequest.headSha).catch(() => null) : null
     return { ...base, branch: context.pullRequest.baseRef, sha: mergeBase ?? context.pullRequest.baseSha }
   }
   if (inputs.baseline.kind === 'path') return { ...base, branch: context.defaultBranch ?? 'main' }

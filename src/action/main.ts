@@ -35,6 +35,8 @@ export async function run(): Promise<void> {
     if (inputs.mode === 'post-comment') await postForkComment(deps)
     else await evaluate(deps)
   } catch (error) {
+    // Workflows branching on the verdict see the failure, not a missing output.
+    core.setOutput('verdict', 'error')
     core.setFailed(describeError(error))
     if (process.env.RUNNER_DEBUG === '1' && error instanceof Error && error.stack) core.debug(error.stack)
   }

@@ -31,9 +31,11 @@ export async function postForkComment({ inputs, context, octokit, reporter, env 
   const runUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.workflowRun.id}`
   const body = renderCommentBody(diff, { marker, ...(data.baseline ? { baselineDescription: data.baseline.description } : {}), runUrl })
   await reporter.summary(renderCommentBody(diff, { runUrl }))
-  const comment = await upsertComment(octokit, { repo: context.repo, issueNumber: data.number, marker, body, mode: inputs.comment === 'off' ? 'update' : inputs.comment })
-  reporter.info(`PR #${data.number} comment: ${comment.action}${comment.reason ? ` (${comment.reason})` : ''}`)
-  if (comment.url) reporter.setOutput('comment-url', comment.url)
+  if (inputs.comment !== 'off') {
+    const comment = await upsertComment(octokit, { repo: context.repo, issueNumber: data.number, marker, body, mode: inputs.comment })
+    reporter.info(`PR #${data.number} comment: ${comment.action}${comment.reason ? ` (${comment.reason})` : ''}`)
+    if (comment.url) reporter.setOutput('comment-url', comment.url)
+  }
   if (inputs.checkName) {
     const failure = gateFailure(diff, inputs)
     const check = await reportCheck(octokit, {

@@ -2,7 +2,7 @@
  * Artifact upload through @actions/artifact, imported only when an upload happens: it is the
  * heaviest part of the bundle and most of its code is not needed to start the action.
  */
-import { readdir } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export interface UploadResult {
@@ -22,15 +22,14 @@ export function canUploadArtifacts(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL)
 }
 
-/** Upload every file of `dir` (not recursing: run folders are flat). */
+/** Upload every file under `dir`, keeping sub-folders (the fork comment data has baseline/). */
 export async function uploadFolder(
   name: string,
   dir: string,
   options: { retentionDays: number; env: NodeJS.ProcessEnv; runUrl?: string }
 ): Promise<UploadResult> {
   if (!canUploadArtifacts(options.env)) return { skipped: 'not on a GitHub-hosted or self-hosted runner with the artifact service (ACTIONS_RUNTIME_TOKEN is unset)' }
-  const entries = await readdir(dir, { withFileTypes: true })
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(dir, entry.name))
+  const files = await filesUnder(dir)
   const { DefaultArtifactClient } = await import('@actions/artifact')
   const client = new DefaultArtifactClient()
   const result = await client.uploadArtifact(artifactName(name), files, dir, options.retentionDays > 0 ? { retentionDays: options.retentionDays } : {})
@@ -38,4 +37,15 @@ export async function uploadFolder(
     ...(result.id !== undefined ? { id: result.id } : {}),
     ...(result.id !== undefined && options.runUrl ? { url: `${options.runUrl}/artifacts/${result.id}` } : {})
   }
+}
+
+/** Regular files below `dir`, recursively, in a stable order. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const names = await readdir(dir, { recursive: true })
+  const files: string[] = []
+  for (const name of names.sort()) {
+    const path = join(dir, name)
+    if ((await stat(path)).isFile()) files.push(path)
+  }
+  return files
 }

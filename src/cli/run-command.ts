@@ -8,6 +8,7 @@ import { modelKey, parseModelSpec } from '../model/config.js'
 import type { ModelConfig } from '../model/config.js'
 import { runMarkdown } from '../report/markdown.js'
 import { runEvaluation } from '../run/run.js'
+import { runModelInfo } from '../run/model-info.js'
 import { RUN_FILES } from '../run/run-folder.js'
 import { contamination, trainingHashes } from '../run/export.js'
 import { writeJsonAtomic } from '../run/json-file.js'
@@ -92,7 +93,9 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   const key = modelKey(config)
   const outDir = resolve(io.cwd, flags.out ?? join('benchgen-runs', environment.manifest.name, key))
   const concurrency = flags.concurrency ?? config.concurrency
-  const client = createOpenAIClient({ ...config, concurrency }, apiKey ? { apiKey } : {})
+  // The environment's harness decides the endpoint: its prompts are built for chat or completions.
+  const api = environment.manifest.harness.api
+  const client = createOpenAIClient({ ...config, api, concurrency }, apiKey ? { apiKey } : {})
   if (!flags.quiet) {
     write(io.stderr, `Evaluating ${config.name} on ${environment.manifest.name}@${environment.manifest.version} (${environment.hash.slice(0, 12)}) → ${outDir}`)
   }
@@ -103,7 +106,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       ...(flags.limit ? { limit: flags.limit } : {}),
       outDir,
       client,
-      model: { key, name: config.name, baseUrl: config.baseUrl, api: environment.manifest.harness.api, ...(config.pricing ? { pricing: config.pricing } : {}) },
+      model: runModelInfo(config, api),
       concurrency,
       timeoutMs: flags.timeout ?? config.timeoutMs,
       maxRetries: flags.retries ?? config.maxRetries,
@@ -132,6 +135,11 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     if (outcome.interrupted) {
       write(io.stderr, `Interrupted after ${outcome.records.length} of ${outcome.info.cases} cases; rerun the same command to resume.`)
       return EXIT_INTERRUPTED
+    }
+    if (outcome.records.length > 0 && outcome.records.every((record) => record.status === 'error')) {
+      const first = outcome.records[0]?.error?.message ?? 'unknown error'
+      write(io.stderr, `Every case ended in an error, e.g.: ${first}\nRerun the same command to retry them once the endpoint works.`)
+      return 1
     }
     const score = outcome.scores.score ?? 0
     if (flags.failUnder !== undefined && score < flags.failUnder) {

@@ -23,9 +23,9 @@ export interface UpsertCommentOptions {
   body: string
   mode: CommentMode
   /**
-   * Only update a marked comment written by this login (e.g. `github-actions[bot]`). Default:
-   * any author. Anyone can paste the marker into a comment; a marked comment the token may not
-   * edit is skipped over for a new one either way.
+   * Only update a marked comment written by this login (e.g. a PAT's user). Default: only
+   * comments written by a bot, such as `github-actions[bot]`: a person who pastes the marker into
+   * their own comment could otherwise have it filled with results they can then edit.
    */
   author?: string
 }
@@ -111,7 +111,10 @@ async function* markedComments(
 ): AsyncGenerator<{ id: number }> {
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...target, per_page: 100 })) {
     for (const comment of page.data) {
-      if (comment.body?.includes(marker) && (author === undefined || comment.user?.login === author)) yield comment
+      // Anyone can paste the marker into a comment of their own and edit it after we fill it in,
+      // so without a named author only comments written by a bot (the Actions token's own) count.
+      const ours = author === undefined ? comment.user?.type === 'Bot' : comment.user?.login === author
+      if (comment.body?.includes(marker) && ours) yield comment
     }
   }
 }

@@ -24,7 +24,9 @@ export const RunInfo = z.object({
     key: z.string(),
     name: z.string(),
     baseUrl: z.string(),
-    api: z.enum(['chat', 'completions'])
+    api: z.enum(['chat', 'completions']),
+    /** Extra request fields from the model file, when any. */
+    extraBody: z.record(z.string(), z.unknown()).optional()
   }),
   settings: RunSettings,
   /** sha256 of the settings that change results; a resume requires the same fingerprint. */

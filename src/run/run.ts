@@ -11,7 +11,7 @@ import type { GenerationParams, ModelClient } from '../model/types.js'
 import { aggregate } from '../scoring/aggregate.js'
 import { buildScorers } from '../scoring/registry.js'
 import type { Scores } from '../scoring/metrics.js'
-import { BenchgenError } from '../errors.js'
+import { BenchgenError, ValidationError } from '../errors.js'
 import { TOOL_VERSION } from '../version.js'
 import { evaluateCase } from './evaluate-case.js'
 import type { CaseContext } from './evaluate-case.js'
@@ -23,6 +23,7 @@ import { openResultsWriter, readResults } from './results-file.js'
 import { RunInfo } from './run-info.js'
 import { writeJsonAtomic } from './json-file.js'
 import { writeRunFolder } from './run-folder.js'
+import { lockRunFolder } from './lock.js'
 
 export interface ModelInfo {
   /** Stable key of the model configuration (no secrets). */
@@ -31,6 +32,8 @@ export interface ModelInfo {
   baseUrl: string
   api: 'chat' | 'completions'
   pricing?: { inputPerMTok: number; outputPerMTok: number }
+  /** Extra request fields (sampling knobs a server supports); they change answers, so they are part of the fingerprint. */
+  extraBody?: Record<string, unknown>
 }
 
 export interface RunOptions {
@@ -84,22 +87,44 @@ export class RunConflictError extends BenchgenError {
 export function selectCases(environment: Environment, phase: string, limit?: number): EnvCase[] {
   const cases = environment.phases[phase]
   if (!cases) {
-    throw new BenchgenError(`phase "${phase}" does not exist in ${environment.manifest.name}; available: ${Object.keys(environment.phases).join(', ')}`)
+    throw new ValidationError([{ field: 'phase', message: `"${phase}" does not exist in ${environment.manifest.name}`, hint: `available: ${Object.keys(environment.phases).join(', ')}` }])
   }
+  if (cases.length === 0) throw new ValidationError([{ field: 'phase', message: `"${phase}" of ${environment.manifest.name} has no cases`, hint: 'check its data file' }])
   return limit === undefined ? cases : cases.slice(0, limit)
 }
 
 export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
-  const { environment, outDir, client, model } = options
+  const { environment, outDir, model } = options
   const phase = options.phase ?? environment.defaultPhase
   const cases = selectCases(environment, phase, options.limit)
   const concurrency = Math.max(1, options.concurrency ?? 8)
   const timeoutMs = options.timeoutMs ?? 60_000
   const maxRetries = options.maxRetries ?? 4
   const generation: GenerationParams = { ...environment.manifest.harness.generation, ...definedOnly(options.generation ?? {}) }
-  const fingerprint = runFingerprint({ environmentHash: environment.hash, modelKey: model.key, modelName: model.name, phase, generation: { ...generation, api: environment.manifest.harness.api } })
+  const fingerprint = runFingerprint({ environmentHash: environment.hash, modelKey: model.key, modelName: model.name, phase, generation: { ...generation, api: environment.manifest.harness.api, extraBody: model.extraBody } })
 
   await mkdir(outDir, { recursive: true })
+  const unlock = await lockRunFolder(outDir)
+  try {
+    return await runLocked(options, { phase, cases, concurrency, timeoutMs, maxRetries, generation, fingerprint })
+  } finally {
+    await unlock()
+  }
+}
+
+interface Resolved {
+  phase: string
+  cases: EnvCase[]
+  concurrency: number
+  timeoutMs: number
+  maxRetries: number
+  generation: GenerationParams
+  fingerprint: string
+}
+
+async function runLocked(options: RunOptions, resolved: Resolved): Promise<RunOutcome> {
+  const { environment, outDir, client, model } = options
+  const { phase, cases, concurrency, timeoutMs, maxRetries, generation, fingerprint } = resolved
   const resultsPath = join(outDir, 'results.jsonl')
   const infoPath = join(outDir, 'run.json')
   if (options.fresh) await rm(resultsPath, { force: true })
@@ -118,7 +143,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   for (const record of prior.records) {
     if (record.phase === phase && wanted.has(record.id)) done.set(record.id, record)
   }
-  if (done.size > 0) options.log?.(`Resuming: ${done.size} of ${cases.length} cases already done in ${outDir}`)
+  const answered = [...done.values()].filter((record) => record.status !== 'error').length
+  if (done.size > 0) options.log?.(`Resuming: ${answered} of ${cases.length} cases already done in ${outDir}${done.size > answered ? `; retrying ${done.size - answered} that ended in an error` : ''}`)
   if (prior.tornLines > 0) options.log?.(`Dropped ${prior.tornLines} incomplete line from an interrupted write`)
 
   const startedAt = previous?.fingerprint === fingerprint ? previous.startedAt : new Date().toISOString()
@@ -128,7 +154,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
     schemaVersion: 1,
     tool: { name: 'benchgen-eval', version: TOOL_VERSION },
     environment: { name: environment.manifest.name, version: environment.manifest.version, hash: environment.hash, source: environment.source },
-    model: { key: model.key, name: model.name, baseUrl: model.baseUrl, api: model.api },
+    model: { key: model.key, name: model.name, baseUrl: model.baseUrl, api: model.api, ...(model.extraBody ? { extraBody: model.extraBody } : {}) },
     settings: { phase, limit: options.limit ?? null, concurrency, timeoutMs, maxRetries, generation: { ...generation } },
     fingerprint,
     startedAt,
@@ -155,7 +181,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
     ...(options.random ? { random: options.random } : {})
   }
 
-  const todo = cases.filter((item) => !done.has(item.id))
+  // Cases that ended in an error are asked again: an error is the endpoint's failure, not an answer.
+  const todo = cases.filter((item) => done.get(item.id)?.status !== 'pass' && done.get(item.id)?.status !== 'fail')
   const writer = await openResultsWriter(resultsPath, prior.validBytes)
   const progress = createProgress({ ...options.progress, total: cases.length, done: done.size })
   const checkpointEvery = options.checkpointEvery ?? 50

@@ -60,10 +60,12 @@ function groupBy(records: CaseRecord[], keys: (r: CaseRecord) => string[]): [str
  * - `accuracy`: passed cases / n, with a 95% Wilson interval.
  * - `exact_match`: cases whose extracted answer (else response) equals a target, ignoring case
  *   and whitespace, / n.
- * - `answer_rate`: cases without error with an extracted answer / n; `error_rate`: errors / n.
+ * - `answer_rate`: cases without error with a non-blank extracted answer / n; `error_rate`: errors / n.
  * - `latency_*_ms`: over cases that got a response (no error); failed calls, with their retries
  *   and timeouts, would distort the model's latency.
- * - `tokens_*`, `cost_usd`: sums over every case that reported them (0 when none did).
+ * - `tokens_*`: sums over the cases that reported usage; left out when none did, so an
+ *   endpoint that reports no usage reads as unknown, not as free. `cost_usd`: likewise, over the
+ *   cases with a known cost (usage and prices).
  * - `scorer.<name>`: the scorer's mean value, errors and missing scores counting 0.
  *
  * No records give n 0 and zeros everywhere; no key is ever NaN.
@@ -75,7 +77,7 @@ export function aggregate(records: CaseRecord[], opts: AggregateOptions): Scores
   const passed = records.filter((r) => r.status === 'pass').length
   const scoreCi = meanInterval(scores)
   const accuracyCi = wilsonInterval(passed, n)
-  const answered = records.filter((r) => r.status !== 'error' && r.extracted !== null).length
+  const answered = records.filter((r) => r.status !== 'error' && r.extracted !== null && r.extracted.trim() !== '').length
   const latencies = records.filter((r) => r.status !== 'error' && r.response !== null).map((r) => r.latencyMs)
   const promptTokens = sum(records.map((r) => r.usage?.promptTokens ?? 0))
   const completionTokens = sum(records.map((r) => r.usage?.completionTokens ?? 0))
@@ -96,10 +98,8 @@ export function aggregate(records: CaseRecord[], opts: AggregateOptions): Scores
     latency_mean_ms: mean(latencies),
     latency_p50_ms: percentile(latencies, 50),
     latency_p95_ms: percentile(latencies, 95),
-    tokens_prompt: promptTokens,
-    tokens_completion: completionTokens,
-    tokens_total: promptTokens + completionTokens,
-    cost_usd: sum(records.map((r) => r.costUsd ?? 0)),
+    ...(records.some((r) => r.usage !== null) ? { tokens_prompt: promptTokens, tokens_completion: completionTokens, tokens_total: promptTokens + completionTokens } : {}),
+    ...(records.some((r) => r.costUsd !== null) ? { cost_usd: sum(records.map((r) => r.costUsd ?? 0)) } : {}),
     duration_s: opts.durationMs / 1000
   }
 

@@ -54,14 +54,21 @@ describe('benchgen CLI', () => {
     expect(result.stdout + result.stderr).not.toContain('sk-test-secret-123')
   })
 
-  it('a missing API key ends every case as an error with the server\'s 401, and says so', async () => {
+  it('a missing API key ends every case as an error with the server\'s 401, exits 1, and a rerun retries them', async () => {
     const server = await modelServer('sk-needed')
     const envDir = await writeFixtureEnvironment(3)
     const out = await mkdtemp(join(tmpdir(), 'benchgen-out-'))
     const result = await cli(['run', '--env', envDir, '--model', `${server.baseUrl}#m`, '--out', out, '--quiet', '--json'])
-    expect(result.code).toBe(0)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/Every case ended in an error, e\.g\.: .*401/)
     const scores = JSON.parse(result.stdout)
     expect(scores.errors).toBe(3)
+    // With the key set, a rerun into the same folder asks again for exactly the failed cases.
+    const before = server.requests.length
+    const retried = await cli(['run', '--env', envDir, '--model', `${server.baseUrl}#m`, '--out', out, '--quiet', '--json'], { BENCHGEN_API_KEY: 'sk-needed' })
+    expect(retried.code, retried.stderr).toBe(0)
+    expect(server.requests.length - before).toBe(3)
+    expect(JSON.parse(retried.stdout).errors).toBe(0)
     const first = JSON.parse((await readFile(join(out, 'results.jsonl'), 'utf8')).split('\n')[0]!)
     expect(first.error.status).toBe(401)
   })

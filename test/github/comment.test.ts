@@ -45,6 +45,15 @@ describe('upsertComment', () => {
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
   })
 
+  it('never fills in a person\'s comment that carries the marker (they could edit the results afterwards)', async () => {
+    server.state.comments[PR] = comments(3, { 2: { body: `${MARKER}\nfake results`, user: { login: 'mallory', type: 'User' } } })
+    const result = await upsertComment(octokitFor(server.url), { repo: REPO, issueNumber: PR, marker: MARKER, body: 'real report', mode: 'update' })
+    expect(result.action).toBe('created')
+    const list = server.state.comments[PR]!
+    expect(list[1]!.body).toBe(`${MARKER}\nfake results`)
+    expect(list.at(-1)!.body).toBe(`${MARKER}\nreal report`)
+  })
+
   it('creates the comment when no comment holds the marker, reading every page first', async () => {
     server.state.comments[PR] = comments(250)
     const result = await upsertComment(octokitFor(server.url), { repo: REPO, issueNumber: PR, marker: MARKER, body: 'report', mode: 'update' })

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -117,6 +117,32 @@ describe('runEvaluation', () => {
     expect(failed.response).toBeNull()
     expect(outcome.scores.errors).toBe(1)
     expect(outcome.scores.error_rate).toBeCloseTo(0.1, 10)
+  })
+
+  it('sends completions-API environments to /completions with one prompt string', async () => {
+    const { base, server } = await setup(4)
+    const env = base.environment
+    const completions = { ...env, manifest: { ...env.manifest, harness: { ...env.manifest.harness, api: 'completions' as const } } }
+    const config = await parseModelSpec(`${server.baseUrl}#fixture-model`)
+    const client = createOpenAIClient({ ...config, api: 'completions' })
+    closers.push(async () => client.close?.())
+    const outcome = await runEvaluation({ ...base, environment: completions, client, model: { ...base.model, api: 'completions' }, fresh: true })
+    const calls = server.requests.filter((r) => r.path.endsWith('/completions'))
+    expect(calls.every((r) => r.path.endsWith('/v1/completions'))).toBe(true)
+    expect(calls).toHaveLength(4)
+    expect(typeof (calls[0]!.body as { prompt?: unknown }).prompt).toBe('string')
+    expect(outcome.records[0]!.prompt).toContain('What is')
+    expect(outcome.info.model.api).toBe('completions')
+  })
+
+  it('refuses a second run into a folder another run is writing to, and takes over a dead run\'s lock', async () => {
+    const { base, outDir } = await setup(20)
+    const first = runEvaluation(base)
+    await expect(runEvaluation(base)).rejects.toThrow(/another benchgen run \(pid \d+\) is writing to/)
+    await first
+    // A lock left by a process that no longer runs (a SIGKILL) does not block the resume.
+    await writeFile(join(outDir, '.benchgen.lock'), '999999\n')
+    await expect(runEvaluation(base)).resolves.toMatchObject({ resumed: 20 })
   })
 
   it('checkpoints safely when many workers finish at once', async () => {

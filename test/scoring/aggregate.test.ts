@@ -123,6 +123,11 @@ describe('aggregate', () => {
     expect(JSON.stringify(backward)).toBe(JSON.stringify(forward))
   })
 
+  it('no usage reported: tokens and cost are left out (unknown, not free)', () => {
+    const scores = aggregate([], { durationMs: 0 })
+    for (const key of ['tokens_prompt', 'tokens_completion', 'tokens_total', 'cost_usd']) expect(scores).not.toHaveProperty(key)
+  })
+
   it('empty input: n 0 and zeros, no NaN', () => {
     const scores = aggregate([], { durationMs: 0 })
     expect(Object.keys(scores)).toEqual([
@@ -141,10 +146,6 @@ describe('aggregate', () => {
       'latency_mean_ms',
       'latency_p50_ms',
       'latency_p95_ms',
-      'tokens_prompt',
-      'tokens_completion',
-      'tokens_total',
-      'cost_usd',
       'duration_s'
     ])
     expect(Object.values(scores).every((v) => v === 0)).toBe(true)
