@@ -67,42 +67,61 @@ function patternIssue(pattern: string, flags: string, path: (string | number)[],
   }
 }
 
+/** Template failures reported one by one; beyond this, each template gets one summary issue. */
+export const MAX_TEMPLATE_ISSUES = 20
+
 /**
- * Render every prompt template on the first case of each phase (and on the first few-shot
- * example), with the context the harness uses, so a typo such as `{{questoin}}` fails validation
- * rather than the first request. One issue per template.
+ * Render every prompt template on every case it will see (harness.template and harness.system on
+ * every case of every phase, the few-shot target template on every example), with the context the
+ * harness uses, so a typo such as `{{questoin}}`, or a row lacking a field the template reads,
+ * fails validation rather than a request mid-run. Each failure is located at the row (file:line)
+ * and names the template field and the missing variable; after MAX_TEMPLATE_ISSUES failures the
+ * rest are counted in one issue per template at the manifest field.
  */
 export function checkTemplates(manifest: Manifest, phases: Record<string, EnvCase[]>, pool: readonly EnvCase[] | undefined, engine: TemplateEngine, at: IssueAt): Issue[] {
   const harness = manifest.harness
-  const firsts = Object.values(phases).flatMap((cases) => (cases[0] ? [cases[0]] : []))
-  const templates: { path: string[]; template: string | undefined; cases: EnvCase[] }[] = [
-    { path: ['harness', 'template'], template: harness.template, cases: firsts },
-    { path: ['harness', 'system'], template: harness.system, cases: firsts },
-    { path: ['harness', 'fewshot', 'targetTemplate'], template: harness.fewshot?.targetTemplate, cases: pool?.[0] ? [pool[0]] : [] }
+  const all = Object.values(phases).flat()
+  const templates: { path: string[]; template: string | undefined; cases: readonly EnvCase[] }[] = [
+    { path: ['harness', 'template'], template: harness.template, cases: all },
+    { path: ['harness', 'system'], template: harness.system, cases: all },
+    { path: ['harness', 'fewshot', 'targetTemplate'], template: harness.fewshot?.targetTemplate, cases: pool ?? [] }
   ]
   const issues: Issue[] = []
+  let shown = 0
   for (const { path, template, cases } of templates) {
     if (template === undefined) continue
+    const declared = at(path, '')
+    const declaredAt = [declared.file, declared.line].filter((part) => part !== undefined).join(':')
+    // Phases sharing a file (slices, a few-shot phase) hold the same rows: check each row once.
+    const seen = new Set<string>()
+    let hidden = 0
     for (const item of cases) {
+      const key = `${item.source.file}\0${item.source.line ?? ''}\0${item.id}`
+      if (seen.has(key)) continue
+      seen.add(key)
       const context = templateContext(item)
       try {
         engine.render(template, context)
       } catch (error) {
-        const where = `${item.source.file}${item.source.line === undefined ? '' : `:${item.source.line}`}`
+        if (shown >= MAX_TEMPLATE_ISSUES) {
+          hidden++
+          continue
+        }
+        shown++
         // nunjucks says "attempted to output null or undefined value" without naming the variable.
         const unknown = unknownVariables(template, context)
         const named = unknown.length ? `; not defined: ${unknown.join(', ')}` : ''
         const suggestion = unknown.map((name) => closest(name, Object.keys(context))).find((s) => s !== undefined)
-        issues.push(
-          at(
-            path,
-            `does not render on case ${item.id} of phase "${item.phase}" (${where}): ${templateErrorText(error)}${named}`,
-            `${suggestion ? `did you mean "${suggestion}"? ` : ''}variables: the row's fields (${Object.keys(item.row).slice(0, 12).join(', ')}) and id, input, target, targets, choices, tags, metadata`
-          )
-        )
-        break
+        issues.push({
+          file: item.source.file,
+          ...(item.source.line === undefined ? {} : { line: item.source.line }),
+          field: path.join('.'),
+          message: `(${declaredAt}) does not render on case ${item.id} of phase "${item.phase}": ${templateErrorText(error)}${named}`,
+          hint: `${suggestion ? `did you mean "${suggestion}"? ` : ''}variables: the row's fields (${Object.keys(item.row).slice(0, 12).join(', ')}) and id, input, target, targets, choices, tags, metadata`
+        })
       }
     }
+    if (hidden > 0) issues.push(at(path, `does not render on ${hidden} more case${hidden === 1 ? '' : 's'} (the first ${MAX_TEMPLATE_ISSUES} failures are listed)`))
   }
   return issues
 }

@@ -127,7 +127,10 @@ function parseJson(text: string, rowsAt: string | undefined, issues: IssueCollec
 }
 
 function parseCsvRows(text: string, issues: IssueCollector): DatasetRow[] {
-  let records: { record: Record<string, string>; info: { lines: number }; raw: string }[]
+  // Lines are computed here, not taken from csv-parse's `info.lines`/`error.lines`: those count a
+  // CRLF inside a quoted field as two lines, so every later record of a CRLF file is off by one.
+  const lines = new LineIndex(Buffer.from(text, 'utf8'))
+  let records: { record: Record<string, string>; info: { bytes: number }; raw: string }[]
   try {
     records = parseCsv(text, {
       columns: true,
@@ -138,27 +141,75 @@ function parseCsvRows(text: string, issues: IssueCollector): DatasetRow[] {
       // Keep going past a bad record so every broken line is reported in one pass.
       skip_records_with_error: true,
       on_skip: (error: CsvError | undefined) => {
-        if (error) issues.add({ ...csvErrorLine(error), message: `invalid CSV: ${error.message}` })
+        if (error) issues.add({ ...csvErrorLine(error, lines), message: `invalid CSV: ${error.message}` })
         return undefined
       }
     }) as unknown as typeof records
   } catch (error) {
     // Errors outside a record (e.g. a broken header) still throw.
     const csvError = error as CsvError
-    issues.add({ ...csvErrorLine(csvError), message: `invalid CSV: ${csvError.message}` })
+    issues.add({ ...csvErrorLine(csvError, lines), message: `invalid CSV: ${csvError.message}` })
     return []
   }
-  return records.map((item, i) => {
-    // info.lines is where the record ends; step back over the newlines inside it (quoted
-    // multi-line fields) to the line it starts on. Blank lines before it are part of `raw`.
-    const body = item.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '')
-    const inner = body.split('\n').length - 1
-    return { row: item.record, line: item.info.lines - inner, record: i + 1 }
-  })
+  return records.map((item, i) => ({ row: item.record, line: recordStartLine(item.info.bytes, item.raw, lines), record: i + 1 }))
 }
 
-function csvErrorLine(error: CsvError): { line?: number } {
-  return typeof error.lines === 'number' ? { line: error.lines } : {}
+/**
+ * The 1-based line a CSV record starts on, from where it ends (`info.bytes`, a byte offset just
+ * past its record delimiter, or the end of the text) and its raw text: the line holding the
+ * record's last character, minus the newlines inside it (quoted multi-line fields). `raw` starts
+ * with any blank lines skipped before the record and ends with (part of) its delimiter: csv-parse
+ * keeps "\n" of LF but only "\r" of CRLF, so both are stripped before counting.
+ */
+function recordStartLine(endByte: number, raw: string, lines: LineIndex): number {
+  const body = raw.replace(/^[\r\n]+/, '').replace(/\r?\n$|\r$/, '')
+  const inner = body.split('\n').length - 1
+  return Math.max(1, lines.lastLineBefore(endByte) - inner)
+}
+
+/**
+ * Where a CSV error is. A record-level error (wrong number of fields) comes with the record's end
+ * and raw text, so the record's first line is computed as for rows; an error found mid-record
+ * (a stray or unclosed quote) comes with the offset of the last field or record boundary before
+ * it, whose line is where the broken field starts.
+ */
+function csvErrorLine(error: CsvError, lines: LineIndex): { line?: number } {
+  const context = error as CsvError & { bytes?: unknown; raw?: unknown }
+  if (typeof context.bytes !== 'number') return typeof error.lines === 'number' ? { line: error.lines } : {}
+  if (error.code.startsWith('CSV_RECORD_INCONSISTENT') && typeof context.raw === 'string') return { line: recordStartLine(context.bytes, context.raw, lines) }
+  return { line: lines.lineFrom(context.bytes) }
+}
+
+/** Byte offsets to 1-based line numbers, counting "\n" (so LF and CRLF files agree). */
+class LineIndex {
+  private readonly newlines: number[] = []
+  constructor(private readonly bytes: Buffer) {
+    for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) this.newlines.push(at)
+  }
+
+  /** The line of the last character before `end`, not counting a "\n" that ends right at `end`. */
+  lastLineBefore(end: number): number {
+    const stop = end > 0 && this.bytes[end - 1] === 0x0a ? end - 1 : end
+    return this.newlinesBefore(stop) + 1
+  }
+
+  /** The line of the first character at or after `start` that is not a line break. */
+  lineFrom(start: number): number {
+    let at = start
+    while (this.bytes[at] === 0x0a || this.bytes[at] === 0x0d) at++
+    return this.newlinesBefore(Math.min(at, this.bytes.length)) + 1
+  }
+
+  private newlinesBefore(offset: number): number {
+    let lo = 0
+    let hi = this.newlines.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.newlines[mid] as number) < offset) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
 }
 
 /** Read a dotted path (`meta.answer`, `choices.0`) from a value; undefined when absent. */

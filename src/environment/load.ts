@@ -3,9 +3,9 @@
  * load every phase's data and the few-shot pool, build cases, check cross-references and compute
  * the content hash. Every problem is collected, with its file and line, into one result.
  */
-import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { formatIssue, ValidationError, type Issue } from '../errors.js'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join, posix } from 'node:path'
+import { describeError, formatIssue, ValidationError, type Issue } from '../errors.js'
 import { createTemplateEngine, type TemplateEngine } from '../harness/template.js'
 import { MANIFEST_FILES } from './bundle.js'
 import { defaultCacheDir } from './cache-dir.js'
@@ -18,6 +18,7 @@ import { parseManifest } from './manifest-file.js'
 import type { Manifest } from './manifest.js'
 import type { LoadOptions } from './options.js'
 import { resolveEnvironment } from './resolve.js'
+import { buildScorers } from '../scoring/registry.js'
 import type { EnvCase, Environment, EnvironmentSource } from './types.js'
 
 export type { LoadOptions } from './options.js'
@@ -133,13 +134,13 @@ async function loadFolder(root: string, source: EnvironmentSource, opts: LoadOpt
   const fewshotPool = await loadFewshotPool(manifest, phases, defaultPhase, loader, engine, at, errors, warnings)
 
   // Custom scorers are code that decides scores: they must exist, and they count in the hash.
-  for (const [i, scorer] of manifest.scoring.scorers.entries()) {
-    if (scorer.type !== 'custom') continue
-    const bytes = await readInside(root, scorer.path)
-    if (bytes) files.set(scorer.path, bytes)
-    else errors.push(at(['scoring', 'scorers', i, 'path'], `file "${scorer.path}" does not exist`, 'custom scorer paths are relative to the environment folder'))
-  }
-  errors.push(...checkScoring(manifest, at))
+  const scorerFilesOk = await hashCustomScorers(root, manifest, manifestFile, files, at, errors)
+  const scoringIssues = checkScoring(manifest, at)
+  errors.push(...scoringIssues)
+  // Build the scorers as `run` does, so validate refuses what run refuses (an extract group that
+  // does not exist, a custom module that does not load…). Skipped when the checks above already
+  // failed, which would only repeat their messages.
+  if (scorerFilesOk && scoringIssues.length === 0) errors.push(...(await scorerBuildIssues(manifest, root, at)))
   errors.push(...checkTemplates(manifest, phases, fewshotPool, engine, at))
 
   if (!manifest.license) warnings.push(at(['license'], 'is not set', 'say under which licence the data may be used, e.g. MIT or CC-BY-4.0'))
@@ -271,6 +272,90 @@ function sourceFields(source: { path?: string | undefined; url?: string | undefi
   if (source?.sha256 !== undefined) out.sha256 = source.sha256
   if (source?.format !== undefined) out.format = source.format
   return out
+}
+
+/** Module files a custom scorer may load at the environment root (next to the manifest). */
+const ROOT_SCORER_FILES = /\.(?:js|mjs|cjs|json)$/i
+
+/**
+ * Record in `files` (for the hash) every file a custom scorer may import, since a helper module
+ * decides scores as much as the scorer itself. The rule: every regular file under the folder
+ * holding the scorer's `path`, recursively (`scorers/score.mjs` → all of `scorers/**`). A scorer
+ * at the environment root would make that the whole environment (README, data in other
+ * formats…), so there it is the root's own .js/.mjs/.cjs/.json files instead (not subfolders),
+ * except the manifest; data files are already recorded. Symlinks are not followed. Returns false
+ * when a scorer file is missing (reported in `errors`).
+ */
+async function hashCustomScorers(root: string, manifest: Manifest, manifestFile: string, files: Map<string, Buffer>, at: IssueAt, errors: Issue[]): Promise<boolean> {
+  let ok = true
+  const folders = new Set<string>()
+  for (const [i, scorer] of manifest.scoring.scorers.entries()) {
+    if (scorer.type !== 'custom') continue
+    const bytes = await readInside(root, scorer.path)
+    if (!bytes) {
+      ok = false
+      errors.push(at(['scoring', 'scorers', i, 'path'], `file "${scorer.path}" does not exist`, 'custom scorer paths are relative to the environment folder'))
+      continue
+    }
+    const path = posix.normalize(scorer.path.replace(/\\/g, '/')).replace(/^\.\//, '')
+    files.set(path, bytes)
+    folders.add(posix.dirname(path))
+  }
+  for (const folder of folders) {
+    if (folder === '.') {
+      for (const name of await listFiles(root, false)) {
+        if (ROOT_SCORER_FILES.test(name) && name !== manifestFile && !(MANIFEST_FILES as readonly string[]).includes(name) && !files.has(name)) {
+          const bytes = await readInside(root, name)
+          if (bytes) files.set(name, bytes)
+        }
+      }
+    } else if (!folder.startsWith('../')) {
+      for (const name of await listFiles(join(root, ...folder.split('/')), true)) {
+        const path = `${folder}/${name}`
+        const bytes = await readInside(root, path)
+        if (bytes) files.set(path, bytes)
+      }
+    }
+  }
+  return ok
+}
+
+/** Regular files under `dir` (relative, forward slashes), in subfolders too when `recursive`. */
+async function listFiles(dir: string, recursive: boolean): Promise<string[]> {
+  const out: string[] = []
+  const walk = async (at: string, prefix: string): Promise<void> => {
+    const entries = await readdir(at, { withFileTypes: true }).catch(() => [])
+    for (const entry of entries) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name
+      if (entry.isFile()) out.push(rel)
+      else if (recursive && entry.isDirectory()) await walk(join(at, entry.name), rel)
+    }
+  }
+  await walk(dir, '')
+  return out.sort()
+}
+
+/**
+ * buildScorers()'s problems, located at the manifest: its fields read `scoring.scorers[N]…`, which
+ * become `scoring.scorers.N…` on the line of scorer N (or of `scoring.primary`).
+ */
+async function scorerBuildIssues(manifest: Manifest, root: string, at: IssueAt): Promise<Issue[]> {
+  try {
+    await buildScorers(manifest.scoring, { root })
+    return []
+  } catch (error) {
+    if (!(error instanceof ValidationError)) return [at(['scoring', 'scorers'], `could not build the scorers: ${describeError(error)}`)]
+    return error.issues.map((issue) => {
+      const indexed = /^scoring\.scorers\[(\d+)\](?:\.(.+))?$/.exec(issue.field ?? '')
+      if (!indexed) {
+        const path = (issue.field ?? 'scoring').split('.')
+        return { ...at(path, issue.message, issue.hint), field: issue.field ?? 'scoring' }
+      }
+      const base = ['scoring', 'scorers', Number(indexed[1])]
+      const located = at(base, issue.message, issue.hint)
+      return indexed[2] === undefined ? located : { ...located, field: `${base.join('.')}.${indexed[2]}` }
+    })
+  }
 }
 
 /** A file's bytes, or undefined when it does not exist (or is a folder). */

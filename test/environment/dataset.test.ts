@@ -117,6 +117,40 @@ describe('parseDataset: CSV', () => {
     ])
   })
 
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n']
+  ])('gives the start line of each record after quoted multi-line fields (%s)', (_name, eol) => {
+    const text = ['id,q', 'a,"x"', 'b,"y1', 'y2"', 'c,z', '', 'd,w', ''].join(eol)
+    const { rows, issues } = parse(text, 'data/t.csv')
+    expect(issues).toEqual([])
+    expect(rows.map((r) => [r.row.id, r.line])).toEqual([
+      ['a', 2],
+      ['b', 3],
+      ['c', 5],
+      ['d', 7]
+    ])
+    expect(rows[1]?.row.q).toBe(`y1${eol}y2`)
+  })
+
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n']
+  ])('locates bad records after quoted multi-line fields (%s)', (_name, eol) => {
+    const text = ['id,q', 'b,"y1', 'y2"', 'c,z,extra', 'd,w', 'e"x,1', 'f,"g', 'h",1,2', 'i,j', ''].join(eol)
+    const { rows, issues } = parse(text, 'data/t.csv')
+    expect(rows.map((r) => [r.row.id, r.line])).toEqual([
+      ['b', 2],
+      ['d', 5],
+      ['i', 9]
+    ])
+    expect(issues.map((i) => [i.line, i.message.split(':')[0]])).toEqual([
+      [4, 'invalid CSV'],
+      [6, 'invalid CSV'],
+      [7, 'invalid CSV']
+    ])
+  })
+
   it('reports every bad record with its line and keeps the good ones', () => {
     const { rows, issues } = parse('a,b\n1,2\n3,4,5\n6,7\n8\n', 'x.csv')
     expect(rows.map((r) => r.row)).toEqual([

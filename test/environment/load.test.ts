@@ -124,11 +124,50 @@ describe('loadEnvironment: every problem, with file, line and field', () => {
   it('reports a prompt template that does not render', async () => {
     await writeTinyEnv(root, { 'environment.yaml': manifestYaml().replace('scoring:', 'harness:\n  template: "Q: {{ questoin }}"\nscoring:') })
     const errors = await errorsOf()
-    expect(errors).toHaveLength(1)
+    // Every row fails: each is reported at its own line (3 rows, well under the cap).
+    expect(errors).toHaveLength(3)
     expect(errors[0]).toBe(
-      'environment.yaml:12: field "harness.template" does not render on case q1 of phase "test" (data/test.jsonl:1): attempted to output null or undefined value; not defined: questoin' +
+      'data/test.jsonl:1: field "harness.template" (environment.yaml:12) does not render on case q1 of phase "test": attempted to output null or undefined value; not defined: questoin' +
         ' (did you mean "question"? variables: the row\'s fields (id, question, answer) and id, input, target, targets, choices, tags, metadata)'
     )
+  })
+
+  it('renders templates on every case, reporting the row that lacks a field', async () => {
+    const rows = [TINY_ROWS[0], { id: 'q2', question: 'What is 2+2?', answer: '4' }, ...TINY_ROWS.slice(2)].map((row, i) => (i === 1 ? row : { ...row, context: 'ctx' }))
+    await writeTinyEnv(root, {
+      'environment.yaml': manifestYaml().replace('scoring:', 'phases:\n  dev: { slice: [0, 2] }\n  test: { slice: [0, 3] }\nharness:\n  system: "Context: {{ context }}"\nscoring:'),
+      'data/test.jsonl': jsonl(rows)
+    })
+    // Row 2 is in both phases but reported once.
+    expect(await errorsOf()).toEqual([
+      expect.stringMatching(/^data\/test\.jsonl:2: field "harness\.system" \(environment\.yaml:15\) does not render on case q2 of phase "dev": .*; not defined: context \(variables: /)
+    ])
+  })
+
+  it('caps template failures and counts the rest', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, question: `Q${i}?`, answer: `${i}` }))
+    await writeTinyEnv(root, { 'environment.yaml': manifestYaml().replace('scoring:', 'harness:\n  template: "{{ missing }}"\nscoring:'), 'data/test.jsonl': jsonl(rows) })
+    const errors = await errorsOf()
+    expect(errors).toHaveLength(21)
+    expect(errors[19]).toMatch(/^data\/test\.jsonl:20: /)
+    expect(errors[20]).toBe('environment.yaml:12: field "harness.template" does not render on 10 more cases (the first 20 failures are listed)')
+  })
+
+  it('builds the scorers as run does: a missing extract group and a broken custom module', async () => {
+    await writeTinyEnv(root, {
+      'environment.yaml': manifestYaml().replace(
+        '    - type: exact',
+        ['    - type: exact', "      extract: { pattern: 'answer: ([0-9]+)', group: 2 }", '    - type: custom', '      path: scorers/broken.mjs'].join('\n')
+      ),
+      'scorers/broken.mjs': 'export const score = ( => 1\n'
+    })
+    const result = await validateEnvironment(root, { cacheDir })
+    expect(result.environment).toBeUndefined()
+    const errors = result.errors.map(formatIssue)
+    expect(errors).toHaveLength(2)
+    expect(errors[0]).toMatch(/^environment\.yaml:13: field "scoring\.scorers\.0\.extract\.group" .*group/)
+    expect(errors[1]).toMatch(/^environment\.yaml:15: field "scoring\.scorers\.1\.path" /)
+    await expect(loadEnvironment(root, { cacheDir })).rejects.toBeInstanceOf(ValidationError)
   })
 
   it('checks cross-references, all at once', async () => {
@@ -224,6 +263,32 @@ describe('loadEnvironment: the hash', () => {
     await writeTinyEnv(root, { 'environment.yaml': manifest, 'scorers/s.js': 'export const score = () => 1\n' })
     const a = (await loadEnvironment(root, { cacheDir })).hash
     await writeTinyEnv(root, { 'environment.yaml': manifest, 'scorers/s.js': 'export const score = () => 0\n' })
+    expect((await loadEnvironment(root, { cacheDir })).hash).not.toBe(a)
+  })
+
+  it('covers the modules a custom scorer imports: its whole folder', async () => {
+    const manifest = manifestYaml().replace('    - type: exact', '    - type: custom\n      path: scorers/score.mjs')
+    const files = {
+      'environment.yaml': manifest,
+      'scorers/score.mjs': "import { same } from './lib/helper.mjs'\nexport const score = ({ response, target }) => same(response, target)\n",
+      'scorers/lib/helper.mjs': 'export const same = (a, b) => a.trim() === b\n'
+    }
+    await writeTinyEnv(root, files)
+    const a = (await loadEnvironment(root, { cacheDir })).hash
+    await writeTinyEnv(root, { ...files, 'README.md': '# Other readme\n' })
+    expect((await loadEnvironment(root, { cacheDir })).hash).toBe(a)
+    await writeTinyEnv(root, { ...files, 'scorers/lib/helper.mjs': 'export const same = (a, b) => a === b\n' })
+    expect((await loadEnvironment(root, { cacheDir })).hash).not.toBe(a)
+  })
+
+  it('covers the root scripts when the custom scorer sits at the root, not other root files', async () => {
+    const manifest = manifestYaml().replace('    - type: exact', '    - type: custom\n      path: score.mjs')
+    const files = { 'environment.yaml': manifest, 'score.mjs': "export { score } from './helper.js'\n", 'helper.js': 'export const score = () => 1\n' }
+    await writeTinyEnv(root, files)
+    const a = (await loadEnvironment(root, { cacheDir })).hash
+    await writeTinyEnv(root, { ...files, 'README.md': '# Other readme\n', 'docs/notes.js': '// not hashed\n' })
+    expect((await loadEnvironment(root, { cacheDir })).hash).toBe(a)
+    await writeTinyEnv(root, { ...files, 'helper.js': 'export const score = () => 0\n' })
     expect((await loadEnvironment(root, { cacheDir })).hash).not.toBe(a)
   })
 })
