@@ -18,6 +18,35 @@ import { PRESETS, isPresetName } from './presets.js'
 export const DEFAULT_API_KEY_ENV = 'BENCHGEN_API_KEY'
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Prefixes of common providers' keys (OpenAI, Anthropic, Groq, Hugging Face, GitHub, Google, …). */
+const KEY_PREFIX = /^(sk[-_]|gsk_|hf_|gh[pousr]_|github_pat_|xai-|pplx-|nvapi-|r8_|glpat-|AIza)/
+/** Longer than any sensible variable name. */
+const MAX_ENV_NAME_LENGTH = 64
+
+/**
+ * Whether `value` looks like an API key rather than the NAME of an environment variable. Simple
+ * and deliberately cautious rules:
+ * - it starts with a known key prefix (`sk-`, `sk_`, `gsk_`, `hf_`, `ghp_`, `github_pat_`,
+ *   `AIza`, …) and is at least 20 characters long (so a name like `hf_token` is still allowed);
+ * - or it is longer than 64 characters;
+ * - or it is at least 24 characters long, mixes lowercase, uppercase and digits and has no `_`
+ *   (variable names of that length are separated by underscores; random tokens are not).
+ */
+export function looksLikeApiKey(value: string): boolean {
+  if (value.length > MAX_ENV_NAME_LENGTH) return true
+  if (KEY_PREFIX.test(value) && value.length >= 20) return true
+  return value.length >= 24 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value)
+}
+
+/** Whether `value` may be shown as the name of an environment variable: a valid name, not a key. */
+export function isPlausibleEnvName(value: string): boolean {
+  return ENV_NAME.test(value) && !looksLikeApiKey(value)
+}
+
+/** Issue texts for apiKeyEnv; neither echoes the value, which may be a key. */
+const API_KEY_ENV_IS_KEY =
+  'looks like an API key, not the NAME of an environment variable; put the key in an environment variable and give its name here (e.g. OPENAI_API_KEY)'
+const API_KEY_ENV_BAD_NAME = 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), never the key itself'
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 /** Header names that carry credentials; their values would end up committed or logged. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|api-?key|token|secret|password/i
@@ -81,7 +110,9 @@ export const ModelConfig = z
     /** NAME of the environment variable holding the key. parseModelSpec fills in BENCHGEN_API_KEY. */
     apiKeyEnv: z
       .string()
-      .regex(ENV_NAME, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), never the key itself')
+      // A pasted key gets its own message and stops there; neither message echoes the value.
+      .refine((value) => !looksLikeApiKey(value), { message: API_KEY_ENV_IS_KEY, abort: true })
+      .regex(ENV_NAME, API_KEY_ENV_BAD_NAME)
       .optional()
       .describe('Name of the environment variable holding the API key'),
     /** Extra request headers, e.g. OpenRouter's `HTTP-Referer`. Credential-like names are rejected. */
@@ -344,7 +375,7 @@ export function publicModelInfo(config: ModelConfig): PublicModelInfo {
     name: config.name,
     baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
     api: config.api,
-    ...(config.apiKeyEnv ? { apiKeyEnv: config.apiKeyEnv } : {}),
+    ...(config.apiKeyEnv && isPlausibleEnvName(config.apiKeyEnv) ? { apiKeyEnv: config.apiKeyEnv } : {}),
     ...(config.headers ? { headerNames: Object.keys(config.headers) } : {}),
     ...(config.pricing ? { pricing: { ...config.pricing } } : {}),
     ...(config.extraBody ? { extraBody: structuredClone(config.extraBody) } : {})

@@ -46,8 +46,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function unparseable(detail: string, body: string): ModelError {
-  const shown = truncate(body.replace(/\s+/g, ' ').trim(), 200)
+/** Removes secrets (the API key) from text; applied to whole texts, before any cut. */
+export type Redact = (text: string) => string
+
+const keep: Redact = (text) => text
+
+function unparseable(detail: string, body: string, redact: Redact): ModelError {
+  // Redact before cutting: a key straddling the cut would no longer match as a whole.
+  const shown = truncate(redact(body).replace(/\s+/g, ' ').trim(), 200)
   return new ModelError(`unparseable response: ${detail}${shown ? `; body: ${shown}` : ''}`, { retryable: true })
 }
 
@@ -73,21 +79,23 @@ function readUsage(usage: unknown): Usage | undefined {
 
 /**
  * Read a 2xx body. A body that is not JSON, is cut short or has no choices is a server hiccup
- * (proxies do this under load), so the error is retryable.
+ * (proxies do this under load), so the error is retryable. `redact` is applied to the server's
+ * text before it is cut for the message.
  */
-export function parseResponseBody(body: string): ModelResponse {
+export function parseResponseBody(body: string, redact: Redact = keep): ModelResponse {
   let json: unknown
   try {
     json = JSON.parse(body)
   } catch {
-    throw unparseable(body.trim() ? 'invalid or truncated JSON' : 'empty body', body)
+    throw unparseable(body.trim() ? 'invalid or truncated JSON' : 'empty body', body, redact)
   }
-  if (!isRecord(json)) throw unparseable('expected a JSON object', body)
+  if (!isRecord(json)) throw unparseable('expected a JSON object', body, redact)
   const choice = Array.isArray(json.choices) ? json.choices[0] : undefined
   if (!isRecord(choice)) {
     // Some gateways answer 200 with an error object instead of a status code.
-    const server = errorMessageOf(json)
-    throw unparseable(server ? `no choices (server said: ${truncate(server, 200)})` : 'no choices', server ? '' : body)
+    const said = errorMessageOf(json)
+    const server = said === undefined ? undefined : redact(said)
+    throw unparseable(server ? `no choices (server said: ${truncate(server, 200)})` : 'no choices', server ? '' : body, redact)
   }
   const message = isRecord(choice.message) ? choice.message : undefined
   const text = contentText(message?.content) ?? (typeof choice.text === 'string' ? choice.text : '')
@@ -112,8 +120,11 @@ function errorMessageOf(json: Record<string, unknown>): string | undefined {
   return undefined
 }
 
-/** The server's own explanation from an error body, on one line, cut to ~300 characters. */
-export function serverErrorMessage(body: string): string {
+/**
+ * The server's own explanation from an error body, on one line, cut to ~300 characters.
+ * `redact` is applied to the whole text before it is cut.
+ */
+export function serverErrorMessage(body: string, redact: Redact = keep): string {
   let message: string | undefined
   try {
     const json: unknown = JSON.parse(body)
@@ -121,5 +132,5 @@ export function serverErrorMessage(body: string): string {
   } catch {
     // Not JSON: an HTML error page or plain text; show it as is.
   }
-  return truncate((message ?? body).replace(/\s+/g, ' ').trim(), 300)
+  return truncate(redact(message ?? body).replace(/\s+/g, ' ').trim(), 300)
 }

@@ -5,7 +5,7 @@
  */
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici'
 import { ModelError } from '../errors.js'
-import { DEFAULT_API_KEY_ENV, type ModelConfig } from './config.js'
+import { DEFAULT_API_KEY_ENV, isPlausibleEnvName, type ModelConfig } from './config.js'
 import { buildRequestBody, endpointPath, parseResponseBody, serverErrorMessage } from './openai-wire.js'
 import { parseRetryAfter } from './retry-after.js'
 import type { ModelClient, ModelRequest, ModelResponse } from './types.js'
@@ -111,10 +111,12 @@ export function createOpenAIClient(config: ModelConfig, opts: OpenAIClientOption
 
   function statusError(status: number, body: string, responseHeaders: Record<string, string | string[] | undefined>): ModelError {
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500
-    const said = serverErrorMessage(body)
+    const said = serverErrorMessage(body, redact)
     let hint = ''
     if (status === 401 || status === 403) {
-      const env = config.apiKeyEnv ?? DEFAULT_API_KEY_ENV
+      const name = config.apiKeyEnv ?? DEFAULT_API_KEY_ENV
+      // Named only when it is a plausible variable name: a key pasted as apiKeyEnv is not echoed.
+      const env = isPlausibleEnvName(name) ? name : 'the environment variable named by apiKeyEnv'
       hint = apiKey ? ` (check the key in ${env})` : ` (no API key was sent: set ${env})`
     } else if (status === 404) {
       hint = ` (check that baseUrl is the API root, usually ending in /v1, and that the server serves "${config.name}")`
@@ -152,7 +154,7 @@ export function createOpenAIClient(config: ModelConfig, opts: OpenAIClientOption
     const status = response.statusCode
     if (status < 200 || status >= 300) throw statusError(status, text, response.headers)
     try {
-      return parseResponseBody(text)
+      return parseResponseBody(text, redact)
     } catch (error) {
       if (error instanceof ModelError) throw fail(`${error.message} (POST ${shown})`, { retryable: error.retryable })
       throw error

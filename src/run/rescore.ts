@@ -2,9 +2,14 @@
  * Re-scoring predictions without a model: `benchgen score`. Reads predictions.jsonl or a
  * submission.zip, pairs each prediction with its case by phase and id, scores it with the
  * environment's scorers and writes a run folder like a run does.
+ *
+ * The cases in scope are those the submission's run.json says were run (phase and limit), or,
+ * without one, every case of the phases the predictions name. A case in scope without a
+ * prediction counts as an error, so leaving out hard cases cannot raise the score.
  */
-import { readFile } from 'node:fs/promises'
-import unzipper from 'unzipper'
+import { readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { extractBundle } from '../environment/bundle.js'
 import type { Environment, EnvCase } from '../environment/types.js'
 import { aggregate } from '../scoring/aggregate.js'
 import type { Scores } from '../scoring/metrics.js'
@@ -13,10 +18,12 @@ import { BenchgenError, ValidationError } from '../errors.js'
 import type { Issue } from '../errors.js'
 import { TOOL_VERSION } from '../version.js'
 import { errorRecord, scoreResponse } from './evaluate-case.js'
+import { writeJsonl } from './json-file.js'
 import { Prediction } from './record.js'
 import type { CaseRecord } from './record.js'
-import type { RunInfo } from './run-info.js'
-import { writeRunFolder } from './run-folder.js'
+import { RunInfo } from './run-info.js'
+import { RUN_FILES, writeRunFolder } from './run-folder.js'
+import { selectCases } from './run.js'
 
 export interface Submission {
   predictions: Prediction[]
@@ -24,10 +31,16 @@ export interface Submission {
   info?: Partial<RunInfo>
 }
 
-/** Parse predictions JSONL text; every bad line is reported with its number. */
+const predictionKey = (p: Pick<Prediction, 'phase' | 'id'>): string => `${p.phase}/${p.id}`
+
+/**
+ * Parse predictions JSONL text; every bad line is reported with its number, and so is a second
+ * prediction for the same phase and id.
+ */
 export function parsePredictions(text: string, file: string): Prediction[] {
   const predictions: Prediction[] = []
   const issues: Issue[] = []
+  const firstLine = new Map<string, number>()
   text.split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return
     let value: unknown
@@ -38,28 +51,91 @@ export function parsePredictions(text: string, file: string): Prediction[] {
       return
     }
     const parsed = Prediction.safeParse(value)
-    if (parsed.success) predictions.push(parsed.data)
-    else {
+    if (!parsed.success) {
       const first = parsed.error.issues[0]
       issues.push({ file, line: i + 1, field: first?.path.join('.'), message: first?.message ?? 'is not a prediction' })
+      return
     }
+    const key = predictionKey(parsed.data)
+    const seen = firstLine.get(key)
+    if (seen !== undefined) {
+      issues.push({ file, line: i + 1, message: `repeats the prediction for "${key}" (first on line ${seen})`, hint: 'each case may have one prediction' })
+      return
+    }
+    firstLine.set(key, i + 1)
+    predictions.push(parsed.data)
   })
   if (issues.length > 0) throw new ValidationError(issues, `${file}: ${issues.length} bad prediction line(s):`)
   return predictions
 }
 
+/** Caps for a submission.zip: it is untrusted input like any bundle, and holds two small files. */
+const SUBMISSION_LIMITS = { maxEntries: 10, maxFileBytes: 512 * 1024 ** 2, maxTotalBytes: 1024 ** 3 }
+
+/** run.json inside a submission, checked loosely: every field optional, present ones well-formed. */
+const SavedRunInfo = RunInfo.partial()
+
+/**
+ * Read predictions.jsonl, or a submission.zip (predictions.jsonl and optionally run.json). A zip
+ * is extracted with real-size caps into a temporary folder, which is removed afterwards.
+ */
 export async function readSubmission(path: string): Promise<Submission> {
   if (!path.endsWith('.zip')) return { predictions: parsePredictions(await readFile(path, 'utf8'), path) }
-  const directory = await unzipper.Open.file(path)
-  const entry = (name: string) => directory.files.find((file) => file.path === name && file.type === 'File')
-  const predictionsEntry = entry('predictions.jsonl')
-  if (!predictionsEntry) throw new ValidationError([{ file: path, message: 'has no predictions.jsonl', hint: 'pass a submission.zip written by benchgen run' }])
-  // Caps: a submission is untrusted input like any bundle.
-  if (predictionsEntry.uncompressedSize > 512 * 1024 * 1024) throw new ValidationError([{ file: path, message: 'predictions.jsonl is larger than 512 MiB' }])
-  const predictions = parsePredictions((await predictionsEntry.buffer()).toString('utf8'), `${path}!predictions.jsonl`)
-  const infoEntry = entry('run.json')
-  const info = infoEntry && infoEntry.uncompressedSize < 10 * 1024 * 1024 ? (JSON.parse((await infoEntry.buffer()).toString('utf8')) as Partial<RunInfo>) : undefined
-  return { predictions, ...(info ? { info } : {}) }
+  const { dir } = await extractBundle(path, SUBMISSION_LIMITS)
+  try {
+    const read = async (name: string): Promise<string | undefined> => {
+      try {
+        return await readFile(join(dir, name), 'utf8')
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined
+        throw error
+      }
+    }
+    const predictionsText = await read('predictions.jsonl')
+    if (predictionsText === undefined) {
+      throw new ValidationError([{ file: path, message: 'has no predictions.jsonl', hint: 'pass a submission.zip written by benchgen run' }])
+    }
+    const predictions = parsePredictions(predictionsText, `${path}!predictions.jsonl`)
+    const infoText = await read('run.json')
+    if (infoText === undefined) return { predictions }
+    return { predictions, info: parseSavedInfo(infoText, `${path}!run.json`) }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function parseSavedInfo(text: string, file: string): Partial<RunInfo> {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    throw new ValidationError([{ file, message: 'is not valid JSON', hint: 'pass a submission.zip written by benchgen run' }], undefined, { cause })
+  }
+  const result = SavedRunInfo.safeParse(json)
+  if (!result.success) {
+    throw new ValidationError(
+      result.error.issues.map((issue) => ({ file, ...(issue.path.length ? { field: issue.path.join('.') } : {}), message: issue.message })),
+      `${file} is not a run.json written by benchgen run:`
+    )
+  }
+  return result.data
+}
+
+/**
+ * The cases a submission covers: those of its run.json's phase and limit when it has them,
+ * else every case of the phases its predictions name.
+ */
+function casesInScope(environment: Environment, submission: Submission): { cases: EnvCase[]; described: string } {
+  const settings = submission.info?.settings
+  if (settings) {
+    const limit = settings.limit ?? undefined
+    // A rescored folder records "a,b" when it covered several phases.
+    const phases = settings.phase.split(',').filter(Boolean)
+    const cases = phases.flatMap((phase) => selectCases(environment, phase, limit))
+    return { cases, described: `phase "${settings.phase}"${limit === undefined ? '' : ` (first ${limit} cases)`} from the submission's run.json` }
+  }
+  const phases = [...new Set(submission.predictions.map((p) => p.phase))]
+  return { cases: phases.flatMap((phase) => environment.phases[phase] ?? []), described: `phase(s) ${phases.map((p) => `"${p}"`).join(', ')}` }
 }
 
 export interface RescoreOptions {
@@ -79,21 +155,41 @@ export async function rescore(options: RescoreOptions): Promise<{ info: RunInfo;
         'pass --allow-hash-mismatch to score it anyway'
     )
   }
-  const byKey = new Map<string, EnvCase>()
-  for (const cases of Object.values(environment.phases)) for (const item of cases) byKey.set(`${item.phase}/${item.id}`, item)
-  const unknown = submission.predictions.filter((p) => !byKey.has(`${p.phase}/${p.id}`))
-  if (unknown.length > 0) {
+  const duplicates: Issue[] = []
+  const byPrediction = new Map<string, Prediction>()
+  submission.predictions.forEach((prediction, i) => {
+    const key = predictionKey(prediction)
+    if (byPrediction.has(key)) duplicates.push({ field: `predictions[${i}]`, message: `repeats the prediction for "${key}"`, hint: 'each case may have one prediction' })
+    else byPrediction.set(key, prediction)
+  })
+  if (duplicates.length > 0) throw new ValidationError(duplicates, `${duplicates.length} duplicate prediction(s):`)
+
+  const allCases = new Set<string>()
+  for (const cases of Object.values(environment.phases)) for (const item of cases) allCases.add(predictionKey(item))
+  const scope = casesInScope(environment, submission)
+  const inScope = new Set(scope.cases.map(predictionKey))
+  const outside = submission.predictions.filter((p) => !inScope.has(predictionKey(p)))
+  if (outside.length > 0) {
     throw new ValidationError(
-      unknown.slice(0, 20).map((p) => ({ field: 'id', message: `prediction "${p.phase}/${p.id}" matches no case of ${environment.manifest.name}` })),
-      `${unknown.length} prediction(s) match no case (wrong environment or phase?):`
+      outside.slice(0, 20).map((p) => ({
+        field: 'id',
+        message: allCases.has(predictionKey(p))
+          ? `prediction "${predictionKey(p)}" is not among the cases in scope (${scope.described})`
+          : `prediction "${predictionKey(p)}" matches no case of ${environment.manifest.name}`
+      })),
+      `${outside.length} prediction(s) match no case in scope (wrong environment or phase?):`
     )
   }
   const scoring = environment.manifest.scoring
   const scorers = await buildScorers(scoring, { root: environment.root })
   const now = new Date().toISOString()
   const records: CaseRecord[] = []
-  for (const prediction of submission.predictions) {
-    const item = byKey.get(`${prediction.phase}/${prediction.id}`) as EnvCase
+  for (const item of scope.cases) {
+    const prediction = byPrediction.get(predictionKey(item))
+    if (!prediction) {
+      records.push(errorRecord(item, new BenchgenError('no prediction for this case'), { attempts: 0 }))
+      continue
+    }
     if (prediction.response === null) {
       records.push(errorRecord(item, new BenchgenError(prediction.error ?? 'no response'), { attempts: 1 }))
       continue
@@ -122,5 +218,7 @@ export async function rescore(options: RescoreOptions): Promise<{ info: RunInfo;
   }
   const scores = aggregate(records, { durationMs: 0 })
   await writeRunFolder({ outDir: options.outDir, info, scores, records, environment })
+  // writeRunFolder leaves results.jsonl to the run, which appends it as it goes; compare reads it.
+  await writeJsonl(join(options.outDir, RUN_FILES.results), records)
   return { info, scores, records }
 }

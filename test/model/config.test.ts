@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -211,5 +212,61 @@ describe('resolveApiKey', () => {
     [{}, { K: 'sk-1' }, undefined]
   ])('%j in %j → %s', (config, env, expected) => {
     expect(resolveApiKey(config, env)).toBe(expected)
+  })
+})
+
+describe('apiKeyEnv that looks like a key', () => {
+  const keys = [
+    'gsk_abcdefghijklmnopqrstuvwxyz0123456789',
+    'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789',
+    'sk_live_abcdefghijklmnop1234',
+    'hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567',
+    'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+    'github_pat_11ABCDEFG0123456789_abcdefghij',
+    'AIzaSyA-bcdefghijklmnopqrstuvwxyz012345',
+    'A'.repeat(65),
+    'Xq7fLm2Pz9RtKw4VbN8sHj3Yc6Ud'
+  ]
+
+  it.each(keys)('rejects %s without echoing it', async (value) => {
+    const error = (await parseModelSpec('http://127.0.0.1:8000/v1#m', { apiKeyEnv: value }).catch((e: unknown) => e)) as ValidationError
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error.issues).toEqual([expect.objectContaining({ field: 'apiKeyEnv' })])
+    expect(error.issues[0]?.message).toMatch(/NAME of an environment variable/)
+    const shown = `${error.message}\n${JSON.stringify(error.issues)}`
+    expect(shown).not.toContain(value.slice(0, 12))
+  })
+
+  it('names the key in the message when it matches a known prefix or is too long', async () => {
+    const error = (await parseModelSpec('min.yml', { apiKeyEnv: keys[0] }, modelFiles).catch((e: unknown) => e)) as ValidationError
+    expect(error.issues[0]?.message).toMatch(/^looks like an API key/)
+  })
+
+  it.each(['OPENAI_API_KEY', 'HF_TOKEN', 'hf_token', 'GITHUB_TOKEN', 'MY_VERY_LONG_PROVIDER_API_KEY_FOR_STAGING_2024', 'groq_api_key', 'SK_KEY'])('accepts the name %s', async (name) => {
+    await expect(parseModelSpec('http://127.0.0.1:8000/v1#m', { apiKeyEnv: name })).resolves.toMatchObject({ apiKeyEnv: name })
+  })
+
+  it('does not name an implausible variable in the 401 hint or in run.json', async () => {
+    const { createOpenAIClient } = await import('../../src/model/openai.js')
+    const { createServer } = await import('node:http')
+    const server = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"bad key"}}'))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const pasted = 'gsk_abcdefghijklmnopqrstuvwxyz0123456789'
+      // Built without validation, as a library caller could.
+      const config = { ...ModelConfig.parse({ name: 'm', baseUrl: `http://127.0.0.1:${port}/v1` }), apiKeyEnv: pasted }
+      const client = createOpenAIClient(config, { apiKey: 'sk-real-0123456789abcdef' })
+      const error = (await client.complete({ messages: [{ role: 'user', content: 'x' }], params: {} }).catch((e: unknown) => e)) as Error
+      await client.close?.()
+      expect(error.message).toContain('check the key in the environment variable named by apiKeyEnv')
+      expect(error.message).not.toContain('gsk_')
+      expect(publicModelInfo(config).apiKeyEnv).toBeUndefined()
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 })

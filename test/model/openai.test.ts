@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ModelError } from '../../src/errors.js'
 import { ModelConfig, type ModelConfigInput } from '../../src/model/config.js'
@@ -309,5 +310,39 @@ describe('startOpenAIServer', () => {
     await server.close()
     await server.close()
     expect(await pending).toBeInstanceOf(Error)
+  })
+})
+
+describe('createOpenAIClient: a key echoed where the message is cut', () => {
+  const key = 'sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+  /** A server answering every request with `status` and `body`. */
+  async function echoing(status: number, body: string, contentType = 'application/json') {
+    const { createServer } = await import('node:http')
+    const server = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => res.writeHead(status, { 'content-type': contentType }).end(body))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const { port } = server.address() as AddressInfo
+    const client = createOpenAIClient(ModelConfig.parse({ name: 'm', baseUrl: `http://127.0.0.1:${port}/v1` }), { apiKey: key })
+    closers.push(() => client.close?.())
+    return client
+  }
+
+  it.each([
+    // The server's message is cut to 300 characters, an unparseable body to 200.
+    { what: 'error message cut at 300', status: 401, body: JSON.stringify({ error: { message: `${'x'.repeat(295)}${key} is wrong` } }) },
+    { what: 'plain-text error page cut at 300', status: 500, body: `${'y'.repeat(296)}${key}`, type: 'text/plain' },
+    { what: 'unparseable 2xx body cut at 200', status: 200, body: `not json ${'z'.repeat(186)}${key}`, type: 'text/plain' },
+    { what: '2xx error object cut at 200', status: 200, body: JSON.stringify({ error: { message: `${'w'.repeat(196)}${key}` } }) }
+  ])('redacts before cutting: $what', async ({ status, body, type }) => {
+    const client = await echoing(status, body, type)
+    const error = await failure(client.complete(chat()))
+    // Not even the first characters of the key survive.
+    expect(error.message).not.toContain('sk-p')
+    expect(JSON.stringify(error)).not.toContain('sk-p')
+    expect(error.message).toContain('[re')
   })
 })
