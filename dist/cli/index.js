@@ -47491,7 +47491,7 @@ module.exports = SnapshotAgent
 
 
 
-const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
+const { writeFile, readFile, mkdir } = __nccwpck_require__(3836)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
 const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
@@ -69467,7 +69467,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 3836:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -82949,7 +82949,7 @@ function describeError(error) {
 const TOOL_VERSION = '0.1.0';
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(3836);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -96308,7 +96308,9 @@ const RunInfo = object({
         key: schemas_string(),
         name: schemas_string(),
         baseUrl: schemas_string(),
-        api: schemas_enum(['chat', 'completions'])
+        api: schemas_enum(['chat', 'completions']),
+        /** Extra request fields from the model file, when any. */
+        extraBody: record(schemas_string(), unknown()).optional()
     }),
     settings: RunSettings,
     /** sha256 of the settings that change results; a resume requires the same fingerprint. */
@@ -99134,6 +99136,9 @@ function parseJson(text, rowsAt, issues) {
     return rows;
 }
 function parseCsvRows(text, issues) {
+    // Lines are computed here, not taken from csv-parse's `info.lines`/`error.lines`: those count a
+    // CRLF inside a quoted field as two lines, so every later record of a CRLF file is off by one.
+    const lines = new LineIndex(Buffer.from(text, 'utf8'));
     let records;
     try {
         records = sync_parse(text, {
@@ -99146,7 +99151,7 @@ function parseCsvRows(text, issues) {
             skip_records_with_error: true,
             on_skip: (error) => {
                 if (error)
-                    issues.add({ ...csvErrorLine(error), message: `invalid CSV: ${error.message}` });
+                    issues.add({ ...csvErrorLine(error, lines), message: `invalid CSV: ${error.message}` });
                 return undefined;
             }
         });
@@ -99154,19 +99159,70 @@ function parseCsvRows(text, issues) {
     catch (error) {
         // Errors outside a record (e.g. a broken header) still throw.
         const csvError = error;
-        issues.add({ ...csvErrorLine(csvError), message: `invalid CSV: ${csvError.message}` });
+        issues.add({ ...csvErrorLine(csvError, lines), message: `invalid CSV: ${csvError.message}` });
         return [];
     }
-    return records.map((item, i) => {
-        // info.lines is where the record ends; step back over the newlines inside it (quoted
-        // multi-line fields) to the line it starts on. Blank lines before it are part of `raw`.
-        const body = item.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
-        const inner = body.split('\n').length - 1;
-        return { row: item.record, line: item.info.lines - inner, record: i + 1 };
-    });
+    return records.map((item, i) => ({ row: item.record, line: recordStartLine(item.info.bytes, item.raw, lines), record: i + 1 }));
 }
-function csvErrorLine(error) {
-    return typeof error.lines === 'number' ? { line: error.lines } : {};
+/**
+ * The 1-based line a CSV record starts on, from where it ends (`info.bytes`, a byte offset just
+ * past its record delimiter, or the end of the text) and its raw text: the line holding the
+ * record's last character, minus the newlines inside it (quoted multi-line fields). `raw` starts
+ * with any blank lines skipped before the record and ends with (part of) its delimiter: csv-parse
+ * keeps "\n" of LF but only "\r" of CRLF, so both are stripped before counting.
+ */
+function recordStartLine(endByte, raw, lines) {
+    const body = raw.replace(/^[\r\n]+/, '').replace(/\r?\n$|\r$/, '');
+    const inner = body.split('\n').length - 1;
+    return Math.max(1, lines.lastLineBefore(endByte) - inner);
+}
+/**
+ * Where a CSV error is. A record-level error (wrong number of fields) comes with the record's end
+ * and raw text, so the record's first line is computed as for rows; an error found mid-record
+ * (a stray or unclosed quote) comes with the offset of the last field or record boundary before
+ * it, whose line is where the broken field starts.
+ */
+function csvErrorLine(error, lines) {
+    const context = error;
+    if (typeof context.bytes !== 'number')
+        return typeof error.lines === 'number' ? { line: error.lines } : {};
+    if (error.code.startsWith('CSV_RECORD_INCONSISTENT') && typeof context.raw === 'string')
+        return { line: recordStartLine(context.bytes, context.raw, lines) };
+    return { line: lines.lineFrom(context.bytes) };
+}
+/** Byte offsets to 1-based line numbers, counting "\n" (so LF and CRLF files agree). */
+class LineIndex {
+    bytes;
+    newlines = [];
+    constructor(bytes) {
+        this.bytes = bytes;
+        for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1))
+            this.newlines.push(at);
+    }
+    /** The line of the last character before `end`, not counting a "\n" that ends right at `end`. */
+    lastLineBefore(end) {
+        const stop = end > 0 && this.bytes[end - 1] === 0x0a ? end - 1 : end;
+        return this.newlinesBefore(stop) + 1;
+    }
+    /** The line of the first character at or after `start` that is not a line break. */
+    lineFrom(start) {
+        let at = start;
+        while (this.bytes[at] === 0x0a || this.bytes[at] === 0x0d)
+            at++;
+        return this.newlinesBefore(Math.min(at, this.bytes.length)) + 1;
+    }
+    newlinesBefore(offset) {
+        let lo = 0;
+        let hi = this.newlines.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (this.newlines[mid] < offset)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
 }
 /** Read a dotted path (`meta.answer`, `choices.0`) from a value; undefined when absent. */
 function getPath(value, path) {
@@ -100175,38 +100231,64 @@ function patternIssue(pattern, flags, path, at) {
         return [at(path, first?.message ?? String(error), first?.hint)];
     }
 }
+/** Template failures reported one by one; beyond this, each template gets one summary issue. */
+const MAX_TEMPLATE_ISSUES = 20;
 /**
- * Render every prompt template on the first case of each phase (and on the first few-shot
- * example), with the context the harness uses, so a typo such as `{{questoin}}` fails validation
- * rather than the first request. One issue per template.
+ * Render every prompt template on every case it will see (harness.template and harness.system on
+ * every case of every phase, the few-shot target template on every example), with the context the
+ * harness uses, so a typo such as `{{questoin}}`, or a row lacking a field the template reads,
+ * fails validation rather than a request mid-run. Each failure is located at the row (file:line)
+ * and names the template field and the missing variable; after MAX_TEMPLATE_ISSUES failures the
+ * rest are counted in one issue per template at the manifest field.
  */
 function checkTemplates(manifest, phases, pool, engine, at) {
     const harness = manifest.harness;
-    const firsts = Object.values(phases).flatMap((cases) => (cases[0] ? [cases[0]] : []));
+    const all = Object.values(phases).flat();
     const templates = [
-        { path: ['harness', 'template'], template: harness.template, cases: firsts },
-        { path: ['harness', 'system'], template: harness.system, cases: firsts },
-        { path: ['harness', 'fewshot', 'targetTemplate'], template: harness.fewshot?.targetTemplate, cases: pool?.[0] ? [pool[0]] : [] }
+        { path: ['harness', 'template'], template: harness.template, cases: all },
+        { path: ['harness', 'system'], template: harness.system, cases: all },
+        { path: ['harness', 'fewshot', 'targetTemplate'], template: harness.fewshot?.targetTemplate, cases: pool ?? [] }
     ];
     const issues = [];
+    let shown = 0;
     for (const { path, template, cases } of templates) {
         if (template === undefined)
             continue;
+        const declared = at(path, '');
+        const declaredAt = [declared.file, declared.line].filter((part) => part !== undefined).join(':');
+        // Phases sharing a file (slices, a few-shot phase) hold the same rows: check each row once.
+        const seen = new Set();
+        let hidden = 0;
         for (const item of cases) {
+            const key = `${item.source.file}\0${item.source.line ?? ''}\0${item.id}`;
+            if (seen.has(key))
+                continue;
+            seen.add(key);
             const context = templateContext(item);
             try {
                 engine.render(template, context);
             }
             catch (error) {
-                const where = `${item.source.file}${item.source.line === undefined ? '' : `:${item.source.line}`}`;
+                if (shown >= MAX_TEMPLATE_ISSUES) {
+                    hidden++;
+                    continue;
+                }
+                shown++;
                 // nunjucks says "attempted to output null or undefined value" without naming the variable.
                 const unknown = unknownVariables(template, context);
                 const named = unknown.length ? `; not defined: ${unknown.join(', ')}` : '';
                 const suggestion = unknown.map((name) => closest(name, Object.keys(context))).find((s) => s !== undefined);
-                issues.push(at(path, `does not render on case ${item.id} of phase "${item.phase}" (${where}): ${templateErrorText(error)}${named}`, `${suggestion ? `did you mean "${suggestion}"? ` : ''}variables: the row's fields (${Object.keys(item.row).slice(0, 12).join(', ')}) and id, input, target, targets, choices, tags, metadata`));
-                break;
+                issues.push({
+                    file: item.source.file,
+                    ...(item.source.line === undefined ? {} : { line: item.source.line }),
+                    field: path.join('.'),
+                    message: `(${declaredAt}) does not render on case ${item.id} of phase "${item.phase}": ${templateErrorText(error)}${named}`,
+                    hint: `${suggestion ? `did you mean "${suggestion}"? ` : ''}variables: the row's fields (${Object.keys(item.row).slice(0, 12).join(', ')}) and id, input, target, targets, choices, tags, metadata`
+                });
             }
         }
+        if (hidden > 0)
+            issues.push(at(path, `does not render on ${hidden} more case${hidden === 1 ? '' : 's'} (the first ${MAX_TEMPLATE_ISSUES} failures are listed)`));
     }
     return issues;
 }
@@ -100777,12 +100859,1008 @@ function withRepoPath(source, folder) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/scoring/normalize.ts
+
+// Punctuation (P*) and symbols (S*: $, %, +, emoji): lm-eval's string.punctuation covers both kinds.
+const PUNCTUATION = /[\p{P}\p{S}]/gu;
+// A word boundary that knows letters beyond ASCII (`\b` treats "é" as a non-word character).
+const ARTICLES = /(?<![\p{L}\p{N}\p{M}_])(?:a|an|the)(?![\p{L}\p{N}\p{M}_])/giu;
+const WHITESPACE = /\s+/gu;
+/**
+ * Build a normaliser once (compiling the `ignore` expressions) and apply it to many texts.
+ * Steps, in lm-eval's order: remove `ignore` matches, then lower-case (`case`, default true), remove
+ * punctuation and symbols (`punctuation`, default false), remove the articles a/an/the in any letter
+ * case (`articles`, default false), then trim and collapse whitespace (`whitespace`, default true).
+ * Text is first put in Unicode NFC so composed and decomposed accents compare equal.
+ * Throws a ValidationError when an `ignore` expression is invalid.
+ */
+function createNormalizer(options = {}) {
+    const lower = options.case ?? true;
+    const collapse = options.whitespace ?? true;
+    const punctuation = options.punctuation ?? false;
+    const articles = options.articles ?? false;
+    const ignore = (options.ignore ?? []).map((pattern, i) => compilePattern(pattern, 'g', `normalize.ignore[${i}]`));
+    return (text) => {
+        let out = text.normalize('NFC');
+        for (const re of ignore)
+            out = out.replace(re, '');
+        if (lower)
+            out = out.toLowerCase();
+        if (punctuation)
+            out = out.replace(PUNCTUATION, '');
+        // Replaced by a space, not removed, so "a cat" does not become "cat" glued to its neighbour.
+        if (articles)
+            out = out.replace(ARTICLES, ' ');
+        if (collapse)
+            out = out.replace(WHITESPACE, ' ').trim();
+        return out;
+    };
+}
+/** Normalise one text; prefer createNormalizer() for many texts with the same options. */
+function normalizeText(text, options = {}) {
+    return createNormalizer(options)(text);
+}
+
+;// CONCATENATED MODULE: ./src/scoring/extract.ts
+
+
+/**
+ * Characters of a response that are scanned. A careless pattern (`\d+\s*$`) can take time
+ * quadratic in the input, and a response can be megabytes of repeated tokens; no real answer sits
+ * 100k characters deep. First/positive selections scan the head, last/negative selections the
+ * tail, where their answers are. On a cut text `^` and `$` also match at the cut. Exponential patterns are handled by the backtrack guard of
+ * enableBacktrackGuard() in _regex.ts.
+ */
+const MAX_SCAN_CHARS = 100_000;
+/** Matches visited before giving up; with `select: 'last'` the last of these is taken. */
+const MAX_MATCHES = 10_000;
+/**
+ * Build an extractor once (compiling the pattern) and apply it to many responses. Returns the
+ * selected match's text, trimmed: the configured `group` (0 = whole match), or with no group given
+ * and a pattern with groups, the first non-empty group (lm-eval: tuple → first non-empty element),
+ * or the whole match for a pattern without groups. When nothing matches, the selected index is out
+ * of range, or every group of the selected match is empty, the result is `fallback`, else null.
+ * Throws a ValidationError for an invalid pattern or a group the pattern does not have.
+ */
+function createExtractor(options) {
+    const re = compilePattern(options.pattern, `${options.flags ?? ''}g`, 'extract.pattern');
+    const groups = groupCount(re);
+    if (options.group !== undefined && options.group > groups) {
+        throw new ValidationError([
+            {
+                field: 'extract.group',
+                message: `group ${options.group} does not exist: ${showPattern(options.pattern, options.flags)} has ${groups} capture group${groups === 1 ? '' : 's'}`,
+                hint: 'use 0 for the whole match, or leave group out to take the first non-empty group'
+            }
+        ]);
+    }
+    const select = options.select ?? 'first';
+    const index = select === 'first' ? 0 : select === 'last' ? -1 : select;
+    const fallback = options.fallback ?? null;
+    return (response) => {
+        const match = index >= 0 ? nthMatch(head(response), re, index) : nthFromEnd(tail(response), re, -index);
+        if (!match)
+            return fallback;
+        return pickGroup(match, options.group) ?? fallback;
+    };
+}
+/** Extract the answer from one response; see createExtractor() for the semantics. */
+function extractAnswer(response, options) {
+    return createExtractor(options)(response);
+}
+function head(text) {
+    if (text.length <= MAX_SCAN_CHARS)
+        return text;
+    // Do not end on half of a surrogate pair: a lone surrogate would fail `u`-mode patterns.
+    const cut = isHighSurrogate(text.charCodeAt(MAX_SCAN_CHARS - 1)) ? MAX_SCAN_CHARS - 1 : MAX_SCAN_CHARS;
+    return text.slice(0, cut);
+}
+function tail(text) {
+    if (text.length <= MAX_SCAN_CHARS)
+        return text;
+    const start = text.length - MAX_SCAN_CHARS;
+    return text.slice(isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start);
+}
+const isHighSurrogate = (code) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code) => code >= 0xdc00 && code <= 0xdfff;
+function nthMatch(text, re, index) {
+    let seen = 0;
+    // matchAll clones the expression, so the shared RegExp's lastIndex is never touched.
+    for (const match of text.matchAll(re)) {
+        if (seen === index)
+            return match;
+        if (++seen >= MAX_MATCHES)
+            return undefined;
+    }
+    return undefined;
+}
+function nthFromEnd(text, re, fromEnd) {
+    if (fromEnd > MAX_MATCHES)
+        return undefined;
+    // Keep only the last `fromEnd` matches instead of materialising all of them.
+    const window = [];
+    let seen = 0;
+    for (const match of text.matchAll(re)) {
+        window.push(match);
+        if (window.length > fromEnd)
+            window.shift();
+        if (++seen >= MAX_MATCHES)
+            break;
+    }
+    return window.length === fromEnd ? window[0] : undefined;
+}
+function pickGroup(match, group) {
+    if (group !== undefined) {
+        const value = match[group];
+        return value === undefined ? null : value.trim();
+    }
+    if (match.length === 1)
+        return match[0].trim();
+    // Python's findall gives '' for groups that did not take part; JavaScript gives undefined.
+    for (let i = 1; i < match.length; i++) {
+        const value = match[i];
+        if (value)
+            return value.trim();
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/scoring/factory.ts
+
+
+/**
+ * Wrap `compare` with the optional extract step. With no `extract`, the whole response is the
+ * answer. When extraction finds nothing (and there is no fallback) the score is 0 with
+ * `extracted: null` and the reason names the pattern, so a reviewer sees a format problem rather
+ * than a wrong answer.
+ */
+function withExtract(extract, compare) {
+    if (!extract)
+        return (input) => compare(input.response, input);
+    const extractor = createExtractor(extract);
+    const shown = showPattern(extract.pattern, extract.flags);
+    return (input) => {
+        const answer = extractor(input.response);
+        if (answer === null)
+            return { value: 0, passed: false, extracted: null, reason: `no answer found matching ${shown}` };
+        return compare(answer, input);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scoring/_util.ts
+/** Every accepted answer of a target, as a list. */
+function targetList(target) {
+    return Array.isArray(target) ? target : [target];
+}
+/** Quote text for a reason: JSON-escaped so newlines stay on one line, and truncated. */
+function _util_quote(text, max = 60) {
+    const chars = [...text];
+    return JSON.stringify(chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text);
+}
+/** How reasons name the expected answers: `"a"`, or `any of "a", "b"`. */
+function describeTargets(targets, max = 5) {
+    if (targets.length === 1)
+        return `target ${_util_quote(targets[0] ?? '')}`;
+    const shown = targets.slice(0, max).map((t) => _util_quote(t, 40));
+    const more = targets.length > max ? `, … (${targets.length} in all)` : '';
+    return `any of targets ${shown.join(', ')}${more}`;
+}
+/** Clamp a value to [0, 1]; anything not finite counts as 0 so no NaN reaches the aggregates. */
+function unitInterval(value) {
+    return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+;// CONCATENATED MODULE: ./src/scoring/choice.ts
+/** The `choice` scorer: multiple choice, comparing the letter a response picks with the target's. */
+
+
+
+
+const normalizeChoice = createNormalizer({ case: true, whitespace: true, punctuation: true });
+const escapeClass = (letters) => [...letters].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('');
+const DECORATION = /[*_`"'\s]/u;
+/**
+ * The response without surrounding markdown emphasis, code ticks and quotes ("**B**" → "B").
+ * A loop, not /[…]+$/: that expression retries at every character of a long inner run of spaces.
+ */
+function stripDecoration(text) {
+    let start = 0;
+    let end = text.length;
+    while (start < end && DECORATION.test(text.charAt(start)))
+        start++;
+    while (end > start && DECORATION.test(text.charAt(end - 1)))
+        end--;
+    return text.slice(start, end);
+}
+/**
+ * The letters a case may use: the configured `letters` (default A–J) cut to the case's number of
+ * choices, so "E" is no answer to a four-choice question.
+ */
+function allowedLetters(letters, choices) {
+    const all = [...letters];
+    return (choices && choices.length > 0 ? all.slice(0, choices.length) : all).join('');
+}
+/**
+ * The letter a response picks, or null. Rules, first hit wins:
+ * 1. an answer statement, the last one ("Answer: B", "the answer is (B)", "**Answer:** B",
+ *    "the correct option is B"), since models revise themselves;
+ * 2. the whole response is a letter ("B", "B.", "(B)", "**B**");
+ * 3. the response starts with a letter followed by ".", ",", ")", ":" or "]" ("B. Paris"), or a
+ *    capital letter and a space ("B is right"), except A and I, which start English sentences;
+ * 4. parenthesised letters "(B)" anywhere, when they all name the same letter (a response that
+ *    walks through "(A) … (B) …" names none);
+ * 5. the response is the text of exactly one choice.
+ * Lower-case letters count only where they cannot be the article "a" or a word: inside
+ * parentheses or before punctuation.
+ */
+function extractChoice(response, allowed, choices) {
+    if (allowed === '')
+        return null;
+    const cls = `[${escapeClass(allowed)}]`;
+    const canonical = (found) => {
+        const i = allowed.toUpperCase().indexOf(found.toUpperCase());
+        return i >= 0 ? (allowed[i] ?? null) : null;
+    };
+    const strictCase = (found) => allowed.includes(found);
+    const statement = new RegExp(
+    // One whitespace quantifier between the words and the letter: adjacent ones (\s*\s*) make a
+    // long run of spaces quadratic, and the i/u flags keep V8's linear-time fallback away.
+    String.raw `(?:\banswer\b|\b(?:correct|right|best|final)\s+(?:option|choice)\b)(?:\s+(?:is|would be|should be|will be)\b)?(?:\s+(?:option|choice|letter)\b)?[\s:*_]*(\()?(${cls})(\))?(?![\p{L}\p{N}])([.):]|\s*$)?`, 'giu');
+    // Answers come last; the tail bounds the time of the unanchored scans on a runaway response.
+    const tail = response.length > MAX_SCAN_CHARS ? response.slice(-MAX_SCAN_CHARS) : response;
+    let last = null;
+    for (const m of tail.matchAll(statement)) {
+        const letter = m[2] ?? '';
+        // "the answer is a bird" must not read as choice A: lower case needs parentheses or punctuation.
+        if (strictCase(letter) || (m[1] && m[3]) || m[4] !== undefined)
+            last = canonical(letter) ?? last;
+    }
+    if (last)
+        return { letter: last, how: 'answer statement' };
+    const stripped = stripDecoration(response);
+    const bare = new RegExp(String.raw `^\(?(${cls})\)?[.:)]?$`, 'iu').exec(stripped);
+    if (bare?.[1])
+        return { letter: canonical(bare[1]) ?? bare[1], how: 'bare letter' };
+    const leadPunct = new RegExp(String.raw `^\(?(${cls})[.,):\]]`, 'iu').exec(stripped);
+    if (leadPunct?.[1])
+        return { letter: canonical(leadPunct[1]) ?? leadPunct[1], how: 'leading letter' };
+    const leadSpace = new RegExp(String.raw `^(${cls})\s`, 'u').exec(stripped);
+    if (leadSpace?.[1] && leadSpace[1] !== 'A' && leadSpace[1] !== 'I')
+        return { letter: leadSpace[1], how: 'leading letter' };
+    const parenthesised = new Set();
+    for (const m of tail.matchAll(new RegExp(String.raw `\((${cls})\)`, 'giu')))
+        parenthesised.add(canonical(m[1] ?? '') ?? '');
+    parenthesised.delete('');
+    if (parenthesised.size === 1)
+        return { letter: [...parenthesised][0] ?? '', how: 'parenthesised letter' };
+    if (parenthesised.size > 1)
+        return null;
+    if (choices) {
+        const said = normalizeChoice(response);
+        const matching = choices.slice(0, allowed.length).flatMap((c, i) => (normalizeChoice(c) === said && said !== '' ? [i] : []));
+        const only = matching.length === 1 ? matching[0] : undefined;
+        if (only !== undefined)
+            return { letter: allowed[only] ?? '', how: 'choice text' };
+    }
+    return null;
+}
+/**
+ * The letter a target names: a letter ("B", "(b)"), else a 0-based index ("1" → B, as
+ * lm-evaluation-harness's integer doc_to_target), else the text of a choice. Null when it names
+ * none of the allowed letters.
+ */
+function targetLetter(target, allowed, choices) {
+    const t = target.trim();
+    const letter = /^\(?(.)\)?\.?$/su.exec(t)?.[1];
+    if (letter !== undefined) {
+        const i = allowed.toUpperCase().indexOf(letter.toUpperCase());
+        if (i >= 0)
+            return allowed[i] ?? null;
+    }
+    if (/^\d+$/.test(t)) {
+        const i = Number(t);
+        if (i < allowed.length)
+            return allowed[i] ?? null;
+    }
+    if (choices) {
+        const wanted = normalizeChoice(t);
+        const i = choices.findIndex((c) => normalizeChoice(c) === wanted);
+        if (i >= 0 && i < allowed.length)
+            return allowed[i] ?? null;
+    }
+    return null;
+}
+/**
+ * Multiple choice: passes with value 1 when the letter the answer picks (see extractChoice())
+ * is the target's letter (see targetLetter()), or one of them. Letters are `letters` (default
+ * "ABCDEFGHIJ") limited to the case's number of choices. `extracted` is the letter.
+ */
+const choiceScorer = (config) => withExtract(config.extract, (answer, input) => {
+    const allowed = allowedLetters(config.letters, input.case.choices);
+    const targets = targetList(input.target);
+    const expected = [...new Set(targets.flatMap((t) => targetLetter(t, allowed, input.case.choices) ?? []))];
+    if (expected.length === 0) {
+        const count = input.case.choices?.length;
+        return {
+            value: 0,
+            passed: false,
+            extracted: null,
+            reason: `target ${_util_quote(targets[0] ?? '')} names no choice: expected one of the letters ${allowed}, an index below ${count ?? allowed.length} or a choice's text`
+        };
+    }
+    const picked = extractChoice(answer, allowed, input.case.choices);
+    const wanted = expected.join(' or ');
+    if (!picked)
+        return { value: 0, passed: false, extracted: null, reason: `no choice letter (${allowed}) found in ${_util_quote(answer)}; expected ${wanted}` };
+    if (expected.includes(picked.letter))
+        return { value: 1, passed: true, extracted: picked.letter, reason: `answered ${picked.letter} (${picked.how}), as expected` };
+    return { value: 0, passed: false, extracted: picked.letter, reason: `answered ${picked.letter} (${picked.how}), expected ${wanted}` };
+});
+
+;// CONCATENATED MODULE: ./src/scoring/constraints.ts
+/**
+ * The `constraints` scorer: verifiable instruction following in the manner of IFEval. Each case
+ * carries its own list of constraints in a row field (default `constraints`), for example
+ * `[{"kind": "min_words", "count": 100}, {"kind": "no_commas"}]`, and the response is checked
+ * against each one by code, not by a judge model.
+ */
+
+
+
+
+
+const constraints_count = schemas_number().int().min(0);
+const keywords = array(schemas_string().min(1)).min(1);
+/** One verifiable constraint; `kind` selects the check. */
+const Constraint = discriminatedUnion('kind', [
+    /** At least `count` words (runs of letters, digits, marks and "_", as IFEval's `\w+`). */
+    object({ kind: literal('min_words'), count: constraints_count }).strict(),
+    /** At most `count` words. */
+    object({ kind: literal('max_words'), count: constraints_count }).strict(),
+    /** Every keyword appears, ignoring case (substring match, as IFEval's keyword check). */
+    object({ kind: literal('include_keywords'), keywords }).strict(),
+    /** No keyword appears as a whole word, ignoring case (as IFEval's forbidden words). */
+    object({ kind: literal('exclude_keywords'), keywords }).strict(),
+    /** No comma, ASCII or full-width. */
+    object({ kind: literal('no_commas') }).strict(),
+    /** Has letters and none is upper case. */
+    object({ kind: literal('lowercase') }).strict(),
+    /** Has letters and none is lower case. */
+    object({ kind: literal('uppercase') }).strict(),
+    /** The whole response is JSON, optionally inside a ``` or ```json fence. */
+    object({ kind: literal('json_format') }).strict(),
+    /** Starts with `text`, ignoring case and surrounding whitespace. */
+    object({ kind: literal('starts_with'), text: schemas_string().min(1) }).strict(),
+    /** Ends with `text`, ignoring case and surrounding whitespace (IFEval's end_checker). */
+    object({ kind: literal('ends_with'), text: schemas_string().min(1) }).strict(),
+    /** At least `count` paragraphs, separated by blank lines. */
+    object({ kind: literal('min_paragraphs'), count: constraints_count }).strict(),
+    /** Exactly `count` markdown bullets (lines starting with "-", "*" or "+" and a space). */
+    object({ kind: literal('bullet_points'), count: constraints_count }).strict(),
+    /** At most `count` characters (Unicode code points). */
+    object({ kind: literal('max_chars'), count: constraints_count }).strict(),
+    /** `pattern` matches somewhere in the response. */
+    object({ kind: literal('regex'), pattern: schemas_string().min(1), flags: schemas_string().regex(/^[imsu]*$/, 'only i, m, s and u flags are allowed').default('') }).strict()
+]);
+/** Every constraint kind, for messages. */
+const CONSTRAINT_KINDS = Constraint.options.map((o) => o.shape.kind.value);
+/**
+ * Validate a case's constraint list. Accepts the list itself or its JSON text (CSV datasets hold
+ * strings). Throws a ValidationError listing every bad entry by its index, e.g.
+ * `field "constraints[2].count": expected number`, located at the case's source file and line.
+ */
+function parseConstraints(value, field, where = {}) {
+    const at = (suffix, message, hint) => ({ ...where, field: `${field}${suffix}`, message, ...(hint ? { hint } : {}) });
+    let list = value;
+    if (typeof list === 'string') {
+        try {
+            list = JSON.parse(list);
+        }
+        catch (error) {
+            throw new ValidationError([at('', `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)], undefined, { cause: error });
+        }
+    }
+    if (!Array.isArray(list)) {
+        throw new ValidationError([at('', `must be a list of constraints, received ${value === undefined ? 'nothing' : typeof value}`, 'e.g. [{"kind": "max_words", "count": 50}]')]);
+    }
+    const issues = [];
+    const parsed = [];
+    list.forEach((item, i) => {
+        const kind = typeof item === 'object' && item !== null ? item.kind : undefined;
+        if (typeof kind !== 'string' || !CONSTRAINT_KINDS.includes(kind)) {
+            issues.push(at(`[${i}].kind`, `unknown constraint kind ${_util_quote(String(kind))}`, `use one of ${CONSTRAINT_KINDS.join(', ')}`));
+            return;
+        }
+        const result = Constraint.safeParse(item);
+        if (!result.success) {
+            for (const issue of result.error.issues)
+                issues.push(at(`[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`, `${kind}: ${issue.message}`));
+            return;
+        }
+        if (result.data.kind === 'regex') {
+            try {
+                compilePattern(result.data.pattern, result.data.flags, `${field}[${i}].pattern`);
+            }
+            catch (error) {
+                if (error instanceof ValidationError)
+                    issues.push(...error.issues.map((issue) => ({ ...where, ...issue })));
+                else
+                    throw error;
+            }
+        }
+        parsed.push(result.data);
+    });
+    if (issues.length > 0)
+        throw new ValidationError(issues, `${issues.length} invalid constraint${issues.length === 1 ? '' : 's'}:`);
+    return parsed;
+}
+const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
+const BULLET = /^[^\S\n]*[-*+][^\S\n]+\S/gmu;
+const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
+function countMatches(text, re) {
+    let n = 0;
+    for (const _ of text.matchAll(re))
+        n++;
+    return n;
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function wholeWord(keyword) {
+    const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?<![\\p{L}\\p{N}\\p{M}_])${escaped}(?![\\p{L}\\p{N}\\p{M}_])`, 'iu');
+}
+/** Check one constraint against a response. */
+function checkConstraint(constraint, text) {
+    switch (constraint.kind) {
+        case 'min_words': {
+            const n = countMatches(text, WORD);
+            return { ok: n >= constraint.count, detail: `${plural(n, 'word')}, need at least ${constraint.count}` };
+        }
+        case 'max_words': {
+            const n = countMatches(text, WORD);
+            return { ok: n <= constraint.count, detail: `${plural(n, 'word')}, allowed at most ${constraint.count}` };
+        }
+        case 'include_keywords': {
+            const lower = text.toLowerCase();
+            const missing = constraint.keywords.filter((k) => !lower.includes(k.toLowerCase()));
+            return { ok: missing.length === 0, detail: missing.length === 0 ? 'all keywords present' : `missing ${missing.map((k) => _util_quote(k, 30)).join(', ')}` };
+        }
+        case 'exclude_keywords': {
+            const present = constraint.keywords.filter((k) => wholeWord(k).test(text));
+            return { ok: present.length === 0, detail: present.length === 0 ? 'no excluded keyword' : `contains ${present.map((k) => _util_quote(k, 30)).join(', ')}` };
+        }
+        case 'no_commas': {
+            const n = countMatches(text, /[,，]/g);
+            return { ok: n === 0, detail: n === 0 ? 'no commas' : plural(n, 'comma') };
+        }
+        case 'lowercase': {
+            const ok = CASED.test(text) && text === text.toLowerCase();
+            return { ok, detail: ok ? 'all lower case' : CASED.test(text) ? 'has upper-case letters' : 'has no letters' };
+        }
+        case 'uppercase': {
+            const ok = CASED.test(text) && text === text.toUpperCase();
+            return { ok, detail: ok ? 'all upper case' : CASED.test(text) ? 'has lower-case letters' : 'has no letters' };
+        }
+        case 'json_format': {
+            // IFEval strips a markdown fence first: models are asked for JSON and wrap it in ```json.
+            const body = text
+                .trim()
+                .replace(/^```(?:json)?[^\S\n]*\n?/i, '')
+                .replace(/\n?```$/, '')
+                .trim();
+            try {
+                JSON.parse(body);
+                return { ok: true, detail: 'valid JSON' };
+            }
+            catch (error) {
+                return { ok: false, detail: `not JSON (${error instanceof Error ? error.message : String(error)})` };
+            }
+        }
+        case 'starts_with': {
+            const ok = text.trim().toLowerCase().startsWith(constraint.text.trim().toLowerCase());
+            return { ok, detail: ok ? `starts with ${_util_quote(constraint.text, 30)}` : `starts with ${_util_quote(text.trim().slice(0, 30), 30)}, not ${_util_quote(constraint.text, 30)}` };
+        }
+        case 'ends_with': {
+            const ok = text.trim().toLowerCase().endsWith(constraint.text.trim().toLowerCase());
+            return { ok, detail: ok ? `ends with ${_util_quote(constraint.text, 30)}` : `ends with ${_util_quote(text.trim().slice(-30), 30)}, not ${_util_quote(constraint.text, 30)}` };
+        }
+        case 'min_paragraphs': {
+            const n = text.split(/\n[^\S\n]*\n/).filter((p) => p.trim() !== '').length;
+            return { ok: n >= constraint.count, detail: `${plural(n, 'paragraph')}, need at least ${constraint.count}` };
+        }
+        case 'bullet_points': {
+            const n = countMatches(text, BULLET);
+            return { ok: n === constraint.count, detail: `${plural(n, 'bullet')}, need exactly ${constraint.count}` };
+        }
+        case 'max_chars': {
+            const n = [...text].length;
+            return { ok: n <= constraint.count, detail: `${plural(n, 'character')}, allowed at most ${constraint.count}` };
+        }
+        case 'regex': {
+            const re = compilePattern(constraint.pattern, constraint.flags, 'pattern');
+            const ok = re.test(text);
+            return { ok, detail: `${ok ? 'matches' : 'does not match'} /${constraint.pattern}/${constraint.flags}` };
+        }
+    }
+}
+/** A row field by name, or by dotted path ("meta.constraints") as field mappings allow. */
+function rowField(row, field) {
+    if (field in row)
+        return row[field];
+    let value = row;
+    for (const part of field.split('.')) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/**
+ * Instruction following: reads the case's constraints from `case.row[field]` (default
+ * `constraints`) and checks each one. The value is the fraction satisfied (IFEval's loose
+ * "instruction-level" view); the case passes only when all are (IFEval's "prompt-level"). An
+ * empty list passes. An invalid list throws a ValidationError naming the bad entries, which the
+ * combiner records as a failed score.
+ */
+const constraintsScorer = (config) => withExtract(config.extract, (answer, input) => {
+    const list = parseConstraints(rowField(input.case.row, config.field), config.field, whereOf(input.case));
+    if (list.length === 0)
+        return { value: 1, passed: true, extracted: answer, reason: 'no constraints to check' };
+    const results = list.map((c) => ({ kind: c.kind, ...checkConstraint(c, answer) }));
+    const failed = results.flatMap((r, i) => (r.ok ? [] : [`[${i}] ${r.kind}: ${r.detail}`]));
+    const satisfied = results.length - failed.length;
+    return {
+        value: satisfied / results.length,
+        passed: failed.length === 0,
+        extracted: answer,
+        reason: failed.length === 0 ? `all ${plural(results.length, 'constraint')} satisfied` : `${satisfied}/${results.length} constraints satisfied; failed ${failed.join('; ')}`
+    };
+});
+function whereOf(c) {
+    return c.source.line === undefined ? { file: c.source.file } : { file: c.source.file, line: c.source.line };
+}
+
+;// CONCATENATED MODULE: ./src/scoring/custom.ts
+/**
+ * The `custom` scorer: an ES module shipped inside the environment, for checks no built-in
+ * scorer expresses. It exports `score({ response, target, case })` (or a default function) that
+ * returns, or resolves to, a number in [0, 1], a boolean, or `{ value, passed?, extracted?, reason? }`.
+ */
+
+
+
+
+
+
+
+const unit = schemas_number().min(0).max(1);
+/** What a custom score function may return. */
+const CustomResult = union([
+    schemas_boolean(),
+    unit,
+    object({
+        value: union([unit, schemas_boolean()]),
+        passed: schemas_boolean().optional(),
+        extracted: schemas_string().nullable().optional(),
+        reason: schemas_string().optional()
+    })
+        .strict()
+]);
+/** How long one call may take; a promise that never settles must not stall the run. */
+const CUSTOM_SCORE_TIMEOUT_MS = 60_000;
+/**
+ * Load `file` (relative to `root`) and return its score function. Throws a ValidationError when
+ * the file is missing, escapes `root` (also through a symlink), fails to load, or exports no
+ * function: these are environment mistakes, better reported once than on every case.
+ */
+async function loadCustomScorer(root, file) {
+    const fail = (message, hint, cause) => new ValidationError([{ field: 'path', message, ...(hint ? { hint } : {}) }], undefined, { cause });
+    let real;
+    let realRoot;
+    try {
+        realRoot = await (0,promises_.realpath)(root);
+        real = await (0,promises_.realpath)(external_node_path_default().resolve(root, file));
+    }
+    catch (error) {
+        throw fail(`custom scorer ${file} not found in ${root}`, 'the path is relative to the folder holding environment.yaml', error);
+    }
+    const relative = external_node_path_default().relative(realRoot, real);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+        throw fail(`custom scorer ${file} resolves outside the environment (${real})`);
+    if (!(await (0,promises_.stat)(real)).isFile())
+        throw fail(`custom scorer ${file} is not a file`);
+    let mod;
+    try {
+        mod = (await __nccwpck_require__(1571)((0,external_node_url_.pathToFileURL)(real).href));
+    }
+    catch (error) {
+        throw fail(`custom scorer ${file} failed to load: ${describeError(error)}`, 'it must be an ES module (.mjs, or .js in a "type": "module" package)', error);
+    }
+    const fromDefault = mod.default;
+    const fn = typeof mod.score === 'function' ? mod.score : typeof mod.default === 'function' ? mod.default : fromDefault?.score;
+    if (typeof fn !== 'function') {
+        throw fail(`custom scorer ${file} exports no score function`, 'add `export function score({ response, target, case }) { … }` or a default export');
+    }
+    return fn;
+}
+/**
+ * Turn what a custom function returned into a Score. A number is the value and passes at 1; a
+ * boolean is 1 or 0; an object's `passed` defaults to `value === 1` and its `extracted` to the
+ * answer. Anything else is a failed Score saying what was returned.
+ */
+function toScore(result, answer, file) {
+    const parsed = CustomResult.safeParse(result);
+    if (!parsed.success) {
+        const shown = showValue(result);
+        return {
+            value: 0,
+            passed: false,
+            extracted: answer,
+            reason: `custom scorer ${file} returned ${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown}: expected a number in [0, 1], a boolean or {value, passed?, extracted?, reason?} (${parsed.error.issues[0]?.message ?? 'invalid'})`
+        };
+    }
+    const r = parsed.data;
+    if (typeof r === 'boolean')
+        return { value: r ? 1 : 0, passed: r, extracted: answer, reason: r ? 'custom scorer: passed' : 'custom scorer: failed' };
+    if (typeof r === 'number')
+        return { value: r, passed: r === 1, extracted: answer, reason: `custom scorer: ${r}` };
+    const value = unitInterval(typeof r.value === 'boolean' ? (r.value ? 1 : 0) : r.value);
+    const passed = r.passed ?? value === 1;
+    return { value, passed, extracted: r.extracted === undefined ? answer : r.extracted, reason: r.reason ?? `custom scorer: ${value}` };
+}
+function showValue(value) {
+    if (value === undefined)
+        return 'undefined';
+    if (typeof value === 'string')
+        return JSON.stringify(value);
+    if (typeof value === 'number' || typeof value === 'bigint')
+        return String(value);
+    // JSON.stringify gives undefined for functions and throws for cycles; describeError covers the rest.
+    return describeError(value) ?? String(value);
+}
+function withTimeout(promise, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000}s`)), ms);
+        // An abandoned call must not keep the process alive after the run ends.
+        timer.unref?.();
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+/**
+ * Runs the module at `path` (inside the environment root) on each answer. The module is loaded
+ * once, when the scorer is built. A call that throws, rejects, times out or returns something
+ * invalid yields a failed Score whose reason says so; it never stops the run.
+ */
+const customScorer = async (config, ctx) => {
+    const fn = await loadCustomScorer(ctx.root, config.path);
+    return withExtract(config.extract, async (answer, input) => {
+        try {
+            const args = { response: answer, target: structuredClone(input.target), case: structuredClone(input.case) };
+            const result = await withTimeout(Promise.resolve().then(() => fn(args)), CUSTOM_SCORE_TIMEOUT_MS, `custom scorer ${config.path}`);
+            return toScore(result, answer, config.path);
+        }
+        catch (error) {
+            return { value: 0, passed: false, extracted: answer, reason: `custom scorer ${config.path} threw: ${describeError(error)}` };
+        }
+    });
+};
+
+;// CONCATENATED MODULE: ./src/scoring/exact.ts
+/** The `exact` scorer: the answer equals the target, or one of the targets, after normalisation. */
+
+
+
+/**
+ * Normalised equality (Inspect's `exact()`, lm-eval's `exact_match`). Passes with value 1 when the
+ * normalised answer equals any normalised target; `normalize` defaults to ignoring case and
+ * surrounding/repeated whitespace.
+ */
+const exactScorer = (config) => {
+    const normalize = createNormalizer(config.normalize);
+    return withExtract(config.extract, (answer, { target }) => {
+        const targets = targetList(target);
+        const got = normalize(answer);
+        const hit = targets.find((t) => normalize(t) === got);
+        if (hit !== undefined)
+            return { value: 1, passed: true, extracted: answer, reason: `${_util_quote(answer)} matches target ${_util_quote(hit)}` };
+        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not match ${describeTargets(targets)}` };
+    });
+};
+
+;// CONCATENATED MODULE: ./src/scoring/f1.ts
+/** The `f1` scorer: SQuAD-style token overlap between the answer and the target. */
+
+
+
+// SQuAD's normalize_answer: lower case, no punctuation, no articles, single spaces.
+const squadNormalize = createNormalizer({ case: true, whitespace: true, punctuation: true, articles: true });
+/** The tokens SQuAD compares: the normalised text split on whitespace. */
+function squadTokens(text) {
+    const normalized = squadNormalize(text);
+    return normalized === '' ? [] : normalized.split(' ');
+}
+/**
+ * Token F1 of `prediction` against `reference` (SQuAD v2's `compute_f1`): the harmonic mean of
+ * precision and recall over the multiset of shared tokens. When either side has no tokens, 1 if
+ * both are empty and 0 otherwise.
+ */
+function tokenF1(prediction, reference) {
+    const predicted = squadTokens(prediction);
+    const expected = squadTokens(reference);
+    if (predicted.length === 0 || expected.length === 0)
+        return predicted.length === expected.length ? 1 : 0;
+    const counts = new Map();
+    for (const token of expected)
+        counts.set(token, (counts.get(token) ?? 0) + 1);
+    let shared = 0;
+    for (const token of predicted) {
+        const left = counts.get(token) ?? 0;
+        if (left > 0) {
+            shared++;
+            counts.set(token, left - 1);
+        }
+    }
+    if (shared === 0)
+        return 0;
+    const precision = shared / predicted.length;
+    const recall = shared / expected.length;
+    return (2 * precision * recall) / (precision + recall);
+}
+/**
+ * Token F1 with SQuAD normalisation; the value is the best F1 over the targets and the case passes
+ * when it reaches `threshold` (default 0.5).
+ */
+const f1Scorer = (config) => withExtract(config.extract, (answer, { target }) => {
+    const scored = targetList(target).map((t) => ({ target: t, f1: tokenF1(answer, t) }));
+    const { target: closest, f1: best } = scored.reduce((a, b) => (b.f1 > a.f1 ? b : a), scored[0] ?? { target: '', f1: 0 });
+    const passed = best >= config.threshold;
+    const shown = `F1 ${best.toFixed(3)} against ${_util_quote(closest)}`;
+    return { value: best, passed, extracted: answer, reason: passed ? `${shown} ≥ ${config.threshold}` : `${shown} < ${config.threshold}` };
+});
+
+;// CONCATENATED MODULE: ./src/scoring/includes.ts
+/** The `includes` scorer: the target, or one of the targets, appears inside the answer. */
+
+
+
+/**
+ * Normalised containment (Inspect's `includes()`): passes with value 1 when any normalised target
+ * is a substring of the normalised answer. An empty target never passes; everything contains
+ * the empty string, which would make a blank target field a free point.
+ */
+const includesScorer = (config) => {
+    const normalize = createNormalizer(config.normalize);
+    return withExtract(config.extract, (answer, { target }) => {
+        const targets = targetList(target);
+        const got = normalize(answer);
+        const usable = targets.filter((t) => normalize(t) !== '');
+        if (usable.length === 0)
+            return { value: 0, passed: false, extracted: answer, reason: 'the target is empty after normalisation' };
+        const hit = usable.find((t) => got.includes(normalize(t)));
+        if (hit !== undefined)
+            return { value: 1, passed: true, extracted: answer, reason: `answer contains ${_util_quote(hit)}` };
+        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not contain ${describeTargets(usable)}` };
+    });
+};
+
+;// CONCATENATED MODULE: ./src/scoring/numeric.ts
+/** The `numeric` scorer: the answer's number equals the target's, within a tolerance. */
+
+
+/*
+ * One number as people and models write it: an optional sign before or after a currency symbol
+ * ("-$5", "$-5"), digits with comma thousands separators ("1,234.50") or without ("1234", ".5"),
+ * then an exponent ("1e3") or a denominator ("3/4"), then an optional "%". It must not start right
+ * after a letter, digit or dot, so "COVID-19" gives 19 (not -19), "H2O" gives nothing and "3.14.15"
+ * does not yield a stray ".15". A trailing sentence period is not a decimal point because a decimal
+ * point needs a digit after it.
+ */
+const NUMBER = /(?<![\p{L}\p{N}.])(?<sign>[-−+]?)(?<currency>[$€£]?)(?<sign2>[-−]?)(?<body>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE](?<exponent>[-+]?\d+)|\/(?<denominator>\d+))?(?!\d)(?<percent>[^\S\n]?%)?/gu;
+/**
+ * Every number in `text`, in order. Commas are read as thousands separators only in groups of
+ * three ("1,234"); otherwise they separate numbers ("1,2,3" gives 1, 2 and 3). Fractions with a
+ * zero denominator are skipped. Number words ("three") are not read.
+ */
+function findNumbers(text) {
+    const found = [];
+    for (const match of text.matchAll(NUMBER)) {
+        const g = match.groups ?? {};
+        const negative = g.sign === '-' || g.sign === '−' || g.sign2 === '-' || g.sign2 === '−';
+        const body = (g.body ?? '').replace(/,/g, '');
+        // Number("1.5e3") parses the decimal string once, avoiding the rounding of 1.5 * 10 ** 3.
+        let value = Number(g.exponent === undefined ? body : `${body}e${g.exponent}`);
+        if (g.denominator !== undefined) {
+            const denominator = Number(g.denominator);
+            if (denominator === 0)
+                continue;
+            value /= denominator;
+        }
+        if (!Number.isFinite(value))
+            continue;
+        found.push({ value: negative ? -value : value + 0, percent: g.percent !== undefined, text: match[0] });
+    }
+    return found;
+}
+/**
+ * The number an answer gives: the last number in it, since reasoning comes before the conclusion
+ * ("5 + 3 = 8 apples" answers 8), as lm-eval's flexible-extract does. Null when there is none.
+ */
+function parseNumber(text) {
+    return findNumbers(text).at(-1) ?? null;
+}
+/** The number as the scorer reports it: shortest round-trip form, "%" kept, never "-0". */
+function formatNumber(parsed) {
+    return `${Object.is(parsed.value, -0) ? 0 : parsed.value}${parsed.percent ? '%' : ''}`;
+}
+/** The values a number may stand for: "50%" is 50 or 0.5, whichever the other side means. */
+function readings(parsed) {
+    return parsed.percent ? [parsed.value, parsed.value / 100] : [parsed.value];
+}
+/**
+ * Whether `a` is close enough to the expected `b`: within `tolerance` absolutely, or within
+ * `relativeTolerance` times |b|, whichever is looser (Python's math.isclose, relative to the
+ * target). A few ulps are always allowed so fractions like 1/3 written two ways still agree.
+ */
+function withinTolerance(a, b, tolerance, relativeTolerance) {
+    const slack = Math.max(tolerance, relativeTolerance * Math.abs(b)) + 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(b));
+    return Math.abs(a - b) <= slack;
+}
+/**
+ * Numeric comparison. The answer's number is its last number (see parseNumber()); each target is
+ * parsed the same way and the score passes with value 1 when any target agrees within
+ * `tolerance` (absolute, default 0) or `relativeTolerance` (default 0). Percentages match either
+ * reading ("50%" matches 50 and 0.5). `extracted` is the parsed number; the reason quotes what
+ * it was read from.
+ */
+const numericScorer = (config) => {
+    const tolerance = config.tolerance;
+    const relative = config.relativeTolerance;
+    return withExtract(config.extract, (answer, { target }) => {
+        const parsed = parseNumber(answer);
+        if (!parsed)
+            return { value: 0, passed: false, extracted: null, reason: `no number found in ${_util_quote(answer)}` };
+        const got = formatNumber(parsed);
+        const from = parsed.text.trim() === answer.trim() ? '' : ` (read from ${_util_quote(parsed.text.trim())})`;
+        const targets = targetList(target);
+        const expected = targets.flatMap((t) => parseNumber(t) ?? []);
+        if (expected.length === 0) {
+            return { value: 0, passed: false, extracted: got, reason: `parsed ${got}${from}, but no target is a number (${_util_quote(targets[0] ?? '')})` };
+        }
+        const hit = expected.find((e) => readings(parsed).some((a) => readings(e).some((b) => withinTolerance(a, b, tolerance, relative))));
+        if (hit)
+            return { value: 1, passed: true, extracted: got, reason: `parsed ${got}${from}, matches target ${formatNumber(hit)}` };
+        const within = tolerance > 0 || relative > 0 ? ` within the tolerance (absolute ${tolerance}, relative ${relative})` : '';
+        return { value: 0, passed: false, extracted: got, reason: `parsed ${got}${from}, expected ${expected.map(formatNumber).join(' or ')}${within}` };
+    });
+};
+
+;// CONCATENATED MODULE: ./src/scoring/regex.ts
+/** The `regex` scorer: the answer matches a pattern. */
+
+
+
+/**
+ * Passes with value 1 when `pattern` (with `flags`) matches anywhere in the answer; anchor it with
+ * `^…$` for a full match. The target is not used: the pattern is the expectation. The `g` and `y`
+ * flags are dropped because they make `test()` stateful across calls.
+ */
+const regexScorer = (config) => {
+    const flags = config.flags.replace(/[gy]/g, '');
+    const re = compilePattern(config.pattern, flags, 'pattern');
+    const shown = showPattern(config.pattern, flags);
+    return withExtract(config.extract, (answer) => {
+        const match = re.exec(answer);
+        if (match)
+            return { value: 1, passed: true, extracted: answer, reason: `matches ${shown} at ${_util_quote(match[0])}` };
+        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not match ${shown}` };
+    });
+};
+
+;// CONCATENATED MODULE: ./src/scoring/registry.ts
+
+
+
+
+
+
+
+
+
+/** Every scorer type and its factory; the mapped type makes a missing type a compile error. */
+const SCORER_FACTORIES = {
+    exact: exactScorer,
+    includes: includesScorer,
+    regex: regexScorer,
+    numeric: numericScorer,
+    choice: choiceScorer,
+    f1: f1Scorer,
+    constraints: constraintsScorer,
+    custom: customScorer
+};
+/** The scorer types the registry knows, in manifest order. */
+const SCORER_TYPES = Object.keys(SCORER_FACTORIES);
+/** The `primary` value that scores a case by the weighted mean of all scorers. */
+const WEIGHTED = 'weighted';
+/**
+ * The name of each scorer, in order: its `name`, else its `type`, else `type-2`, `type-3`… for
+ * repeats. Explicit names are reserved first so a generated one never takes them. Throws a
+ * ValidationError for duplicate names or the reserved name `weighted`.
+ */
+function scorerNames(configs) {
+    const issues = [];
+    const taken = new Set();
+    configs.forEach((c, i) => {
+        if (c.name === undefined)
+            return;
+        if (c.name === WEIGHTED)
+            issues.push({ field: `scoring.scorers[${i}].name`, message: `"${WEIGHTED}" is reserved for primary: weighted`, hint: 'choose another name' });
+        else if (taken.has(c.name))
+            issues.push({ field: `scoring.scorers[${i}].name`, message: `duplicate scorer name "${c.name}"`, hint: 'scorer names must be unique' });
+        taken.add(c.name);
+    });
+    if (issues.length > 0)
+        throw new ValidationError(issues);
+    return configs.map((c) => {
+        if (c.name !== undefined)
+            return c.name;
+        let name = c.type;
+        for (let n = 2; taken.has(name); n++)
+            name = `${c.type}-${n}`;
+        taken.add(name);
+        return name;
+    });
+}
+function buildOne(config, ctx) {
+    // TypeScript cannot correlate config.type with the factory's parameter, so the lookup is cast.
+    const factory = SCORER_FACTORIES[config.type];
+    return factory(config, ctx);
+}
+/**
+ * Build every scorer of a manifest's `scoring` section (already parsed by the Scoring schema).
+ * Names follow scorerNames(); `primary`, when set, must be `weighted` or one of the names.
+ * Collects every configuration problem (bad patterns, missing custom modules, unknown primary)
+ * into one ValidationError whose fields read `scoring.scorers[i]…`.
+ */
+async function buildScorers(scoring, ctx) {
+    const names = scorerNames(scoring.scorers);
+    const issues = [];
+    if (scoring.primary !== undefined && scoring.primary !== WEIGHTED && !names.includes(scoring.primary)) {
+        issues.push({ field: 'scoring.primary', message: `names no scorer: "${scoring.primary}"`, hint: `use "${WEIGHTED}" or one of ${names.map((n) => `"${n}"`).join(', ')}` });
+    }
+    // Built concurrently (custom modules load from disk); problems are listed in scorer order.
+    const built = await Promise.all(scoring.scorers.map(async (config, i) => {
+        const field = `scoring.scorers[${i}]`;
+        try {
+            const score = await buildOne(config, ctx);
+            return { name: names[i] ?? config.type, type: config.type, weight: config.weight, score };
+        }
+        catch (error) {
+            if (error instanceof ValidationError)
+                return error.issues.map((issue) => ({ ...issue, field: issue.field ? `${field}.${issue.field}` : field }));
+            return [{ field, message: `could not build the ${config.type} scorer: ${describeError(error)}` }];
+        }
+    }));
+    const scorers = [];
+    for (const result of built) {
+        if (Array.isArray(result))
+            issues.push(...result);
+        else
+            scorers.push(result);
+    }
+    if (issues.length > 0)
+        throw new ValidationError(issues, `invalid scoring configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
+    return scorers;
+}
+
 ;// CONCATENATED MODULE: ./src/environment/load.ts
 /**
  * Loading an environment: resolve the reference to a folder, read and validate the manifest,
  * load every phase's data and the few-shot pool, build cases, check cross-references and compute
  * the content hash. Every problem is collected, with its file and line, into one result.
  */
+
 
 
 
@@ -100882,16 +101960,14 @@ async function loadFolder(root, source, opts) {
     errors.push(...checkDefaultPhase(manifest, phaseNames, at));
     const fewshotPool = await loadFewshotPool(manifest, phases, defaultPhase, loader, engine, at, errors, warnings);
     // Custom scorers are code that decides scores: they must exist, and they count in the hash.
-    for (const [i, scorer] of manifest.scoring.scorers.entries()) {
-        if (scorer.type !== 'custom')
-            continue;
-        const bytes = await readInside(root, scorer.path);
-        if (bytes)
-            files.set(scorer.path, bytes);
-        else
-            errors.push(at(['scoring', 'scorers', i, 'path'], `file "${scorer.path}" does not exist`, 'custom scorer paths are relative to the environment folder'));
-    }
-    errors.push(...checkScoring(manifest, at));
+    const scorerFilesOk = await hashCustomScorers(root, manifest, manifestFile, files, at, errors);
+    const scoringIssues = checkScoring(manifest, at);
+    errors.push(...scoringIssues);
+    // Build the scorers as `run` does, so validate refuses what run refuses (an extract group that
+    // does not exist, a custom module that does not load…). Skipped when the checks above already
+    // failed, which would only repeat their messages.
+    if (scorerFilesOk && scoringIssues.length === 0)
+        errors.push(...(await scorerBuildIssues(manifest, root, at)));
     errors.push(...checkTemplates(manifest, phases, fewshotPool, engine, at));
     if (!manifest.license)
         warnings.push(at(['license'], 'is not set', 'say under which licence the data may be used, e.g. MIT or CC-BY-4.0'));
@@ -101027,6 +102103,94 @@ function sourceFields(source) {
         out.format = source.format;
     return out;
 }
+/** Module files a custom scorer may load at the environment root (next to the manifest). */
+const ROOT_SCORER_FILES = /\.(?:js|mjs|cjs|json)$/i;
+/**
+ * Record in `files` (for the hash) every file a custom scorer may import, since a helper module
+ * decides scores as much as the scorer itself. The rule: every regular file under the folder
+ * holding the scorer's `path`, recursively (`scorers/score.mjs` → all of `scorers/**`). A scorer
+ * at the environment root would make that the whole environment (README, data in other
+ * formats…), so there it is the root's own .js/.mjs/.cjs/.json files instead (not subfolders),
+ * except the manifest; data files are already recorded. Symlinks are not followed. Returns false
+ * when a scorer file is missing (reported in `errors`).
+ */
+async function hashCustomScorers(root, manifest, manifestFile, files, at, errors) {
+    let ok = true;
+    const folders = new Set();
+    for (const [i, scorer] of manifest.scoring.scorers.entries()) {
+        if (scorer.type !== 'custom')
+            continue;
+        const bytes = await readInside(root, scorer.path);
+        if (!bytes) {
+            ok = false;
+            errors.push(at(['scoring', 'scorers', i, 'path'], `file "${scorer.path}" does not exist`, 'custom scorer paths are relative to the environment folder'));
+            continue;
+        }
+        const path = external_node_path_.posix.normalize(scorer.path.replace(/\\/g, '/')).replace(/^\.\//, '');
+        files.set(path, bytes);
+        folders.add(external_node_path_.posix.dirname(path));
+    }
+    for (const folder of folders) {
+        if (folder === '.') {
+            for (const name of await listFiles(root, false)) {
+                if (ROOT_SCORER_FILES.test(name) && name !== manifestFile && !MANIFEST_FILES.includes(name) && !files.has(name)) {
+                    const bytes = await readInside(root, name);
+                    if (bytes)
+                        files.set(name, bytes);
+                }
+            }
+        }
+        else if (!folder.startsWith('../')) {
+            for (const name of await listFiles((0,external_node_path_.join)(root, ...folder.split('/')), true)) {
+                const path = `${folder}/${name}`;
+                const bytes = await readInside(root, path);
+                if (bytes)
+                    files.set(path, bytes);
+            }
+        }
+    }
+    return ok;
+}
+/** Regular files under `dir` (relative, forward slashes), in subfolders too when `recursive`. */
+async function listFiles(dir, recursive) {
+    const out = [];
+    const walk = async (at, prefix) => {
+        const entries = await (0,promises_.readdir)(at, { withFileTypes: true }).catch(() => []);
+        for (const entry of entries) {
+            const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+            if (entry.isFile())
+                out.push(rel);
+            else if (recursive && entry.isDirectory())
+                await walk((0,external_node_path_.join)(at, entry.name), rel);
+        }
+    };
+    await walk(dir, '');
+    return out.sort();
+}
+/**
+ * buildScorers()'s problems, located at the manifest: its fields read `scoring.scorers[N]…`, which
+ * become `scoring.scorers.N…` on the line of scorer N (or of `scoring.primary`).
+ */
+async function scorerBuildIssues(manifest, root, at) {
+    try {
+        await buildScorers(manifest.scoring, { root });
+        return [];
+    }
+    catch (error) {
+        if (!(error instanceof ValidationError))
+            return [at(['scoring', 'scorers'], `could not build the scorers: ${describeError(error)}`)];
+        return error.issues.map((issue) => {
+            const indexed = /^scoring\.scorers\[(\d+)\](?:\.(.+))?$/.exec(issue.field ?? '');
+            if (!indexed) {
+                const path = (issue.field ?? 'scoring').split('.');
+                return { ...at(path, issue.message, issue.hint), field: issue.field ?? 'scoring' };
+            }
+            const base = ['scoring', 'scorers', Number(indexed[1])];
+            const located = at(base, issue.message, issue.hint);
+            return indexed[2] === undefined ? located : { ...located, field: `${base.join('.')}.${indexed[2]}` };
+        });
+    }
+}
 /** A file's bytes, or undefined when it does not exist (or is a folder). */
 async function readInside(root, path) {
     try {
@@ -101091,7 +102255,7 @@ async function packEnvironment(folder, outFile, opts = {}) {
         throw new ValidationError(result.errors, `Cannot pack ${folder}: it is not a valid environment (${result.errors.length} problems):`);
     const env = result.environment;
     const out = (0,external_node_path_.resolve)(outFile ?? (0,external_node_path_.join)((0,external_node_path_.dirname)(root), `${env.manifest.name}-${env.manifest.version}.zip`));
-    const paths = (await listFiles(root, out)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const paths = (await pack_listFiles(root, out)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const zip = new yazl/* ZipFile */.u();
     for (const path of paths) {
         // forceDosTimestamp: no extended-timestamp field, whose Unix time would depend on the time zone.
@@ -101110,7 +102274,7 @@ async function packEnvironment(folder, outFile, opts = {}) {
     return { file: out, hash: env.hash, files: paths.length, bytes: (await (0,promises_.stat)(out)).size };
 }
 /** Files under `root` as forward-slash paths, skipping clutter and the output file itself. */
-async function listFiles(root, outFile) {
+async function pack_listFiles(root, outFile) {
     const found = [];
     const walk = async (dir) => {
         for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
@@ -102059,6 +103223,33 @@ function isPresetName(name) {
 /** Used when neither the model file nor a preset names the key's environment variable. */
 const DEFAULT_API_KEY_ENV = 'BENCHGEN_API_KEY';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Prefixes of common providers' keys (OpenAI, Anthropic, Groq, Hugging Face, GitHub, Google, …). */
+const KEY_PREFIX = /^(sk[-_]|gsk_|hf_|gh[pousr]_|github_pat_|xai-|pplx-|nvapi-|r8_|glpat-|AIza)/;
+/** Longer than any sensible variable name. */
+const MAX_ENV_NAME_LENGTH = 64;
+/**
+ * Whether `value` looks like an API key rather than the NAME of an environment variable. Simple
+ * and deliberately cautious rules:
+ * - it starts with a known key prefix (`sk-`, `sk_`, `gsk_`, `hf_`, `ghp_`, `github_pat_`,
+ *   `AIza`, …) and is at least 20 characters long (so a name like `hf_token` is still allowed);
+ * - or it is longer than 64 characters;
+ * - or it is at least 24 characters long, mixes lowercase, uppercase and digits and has no `_`
+ *   (variable names of that length are separated by underscores; random tokens are not).
+ */
+function looksLikeApiKey(value) {
+    if (value.length > MAX_ENV_NAME_LENGTH)
+        return true;
+    if (KEY_PREFIX.test(value) && value.length >= 20)
+        return true;
+    return value.length >= 24 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+}
+/** Whether `value` may be shown as the name of an environment variable: a valid name, not a key. */
+function isPlausibleEnvName(value) {
+    return ENV_NAME.test(value) && !looksLikeApiKey(value);
+}
+/** Issue texts for apiKeyEnv; neither echoes the value, which may be a key. */
+const API_KEY_ENV_IS_KEY = 'looks like an API key, not the NAME of an environment variable; put the key in an environment variable and give its name here (e.g. OPENAI_API_KEY)';
+const API_KEY_ENV_BAD_NAME = 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), never the key itself';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Header names that carry credentials; their values would end up committed or logged. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|api-?key|token|secret|password/i;
@@ -102111,7 +103302,9 @@ const ModelConfig = object({
     api: schemas_enum(['chat', 'completions']).default('chat'),
     /** NAME of the environment variable holding the key. parseModelSpec fills in BENCHGEN_API_KEY. */
     apiKeyEnv: schemas_string()
-        .regex(ENV_NAME, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), never the key itself')
+        // A pasted key gets its own message and stops there; neither message echoes the value.
+        .refine((value) => !looksLikeApiKey(value), { message: API_KEY_ENV_IS_KEY, abort: true })
+        .regex(ENV_NAME, API_KEY_ENV_BAD_NAME)
         .optional()
         .describe('Name of the environment variable holding the API key'),
     /** Extra request headers, e.g. OpenRouter's `HTTP-Referer`. Credential-like names are rejected. */
@@ -102316,7 +103509,7 @@ function publicModelInfo(config) {
         name: config.name,
         baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
         api: config.api,
-        ...(config.apiKeyEnv ? { apiKeyEnv: config.apiKeyEnv } : {}),
+        ...(config.apiKeyEnv && isPlausibleEnvName(config.apiKeyEnv) ? { apiKeyEnv: config.apiKeyEnv } : {}),
         ...(config.headers ? { headerNames: Object.keys(config.headers) } : {}),
         ...(config.pricing ? { pricing: { ...config.pricing } } : {}),
         ...(config.extraBody ? { extraBody: structuredClone(config.extraBody) } : {})
@@ -102360,8 +103553,10 @@ function truncate(text, max) {
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-function unparseable(detail, body) {
-    const shown = truncate(body.replace(/\s+/g, ' ').trim(), 200);
+const keep = (text) => text;
+function unparseable(detail, body, redact) {
+    // Redact before cutting: a key straddling the cut would no longer match as a whole.
+    const shown = truncate(redact(body).replace(/\s+/g, ' ').trim(), 200);
     return new ModelError(`unparseable response: ${detail}${shown ? `; body: ${shown}` : ''}`, { retryable: true });
 }
 /** Message content may be a string, null (tool calls, refusals) or a list of parts. */
@@ -102387,23 +103582,25 @@ function readUsage(usage) {
 }
 /**
  * Read a 2xx body. A body that is not JSON, is cut short or has no choices is a server hiccup
- * (proxies do this under load), so the error is retryable.
+ * (proxies do this under load), so the error is retryable. `redact` is applied to the server's
+ * text before it is cut for the message.
  */
-function parseResponseBody(body) {
+function parseResponseBody(body, redact = keep) {
     let json;
     try {
         json = JSON.parse(body);
     }
     catch {
-        throw unparseable(body.trim() ? 'invalid or truncated JSON' : 'empty body', body);
+        throw unparseable(body.trim() ? 'invalid or truncated JSON' : 'empty body', body, redact);
     }
     if (!isRecord(json))
-        throw unparseable('expected a JSON object', body);
+        throw unparseable('expected a JSON object', body, redact);
     const choice = Array.isArray(json.choices) ? json.choices[0] : undefined;
     if (!isRecord(choice)) {
         // Some gateways answer 200 with an error object instead of a status code.
-        const server = errorMessageOf(json);
-        throw unparseable(server ? `no choices (server said: ${truncate(server, 200)})` : 'no choices', server ? '' : body);
+        const said = errorMessageOf(json);
+        const server = said === undefined ? undefined : redact(said);
+        throw unparseable(server ? `no choices (server said: ${truncate(server, 200)})` : 'no choices', server ? '' : body, redact);
     }
     const message = isRecord(choice.message) ? choice.message : undefined;
     const text = contentText(message?.content) ?? (typeof choice.text === 'string' ? choice.text : '');
@@ -102433,8 +103630,11 @@ function errorMessageOf(json) {
     }
     return undefined;
 }
-/** The server's own explanation from an error body, on one line, cut to ~300 characters. */
-function serverErrorMessage(body) {
+/**
+ * The server's own explanation from an error body, on one line, cut to ~300 characters.
+ * `redact` is applied to the whole text before it is cut.
+ */
+function serverErrorMessage(body, redact = keep) {
     let message;
     try {
         const json = JSON.parse(body);
@@ -102444,7 +103644,7 @@ function serverErrorMessage(body) {
     catch {
         // Not JSON: an HTML error page or plain text; show it as is.
     }
-    return truncate((message ?? body).replace(/\s+/g, ' ').trim(), 300);
+    return truncate(redact(message ?? body).replace(/\s+/g, ' ').trim(), 300);
 }
 
 ;// CONCATENATED MODULE: ./src/model/retry-after.ts
@@ -102573,10 +103773,12 @@ function createOpenAIClient(config, opts = {}) {
     }
     function statusError(status, body, responseHeaders) {
         const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-        const said = serverErrorMessage(body);
+        const said = serverErrorMessage(body, redact);
         let hint = '';
         if (status === 401 || status === 403) {
-            const env = config.apiKeyEnv ?? DEFAULT_API_KEY_ENV;
+            const name = config.apiKeyEnv ?? DEFAULT_API_KEY_ENV;
+            // Named only when it is a plausible variable name: a key pasted as apiKeyEnv is not echoed.
+            const env = isPlausibleEnvName(name) ? name : 'the environment variable named by apiKeyEnv';
             hint = apiKey ? ` (check the key in ${env})` : ` (no API key was sent: set ${env})`;
         }
         else if (status === 404) {
@@ -102616,7 +103818,7 @@ function createOpenAIClient(config, opts = {}) {
         if (status < 200 || status >= 300)
             throw statusError(status, text, response.headers);
         try {
-            return parseResponseBody(text);
+            return parseResponseBody(text, redact);
         }
         catch (error) {
             if (error instanceof ModelError)
@@ -102648,71 +103850,6 @@ async function readBody(body) {
         chunks.push(buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
-}
-
-;// CONCATENATED MODULE: ./src/scoring/normalize.ts
-
-// Punctuation (P*) and symbols (S*: $, %, +, emoji): lm-eval's string.punctuation covers both kinds.
-const PUNCTUATION = /[\p{P}\p{S}]/gu;
-// A word boundary that knows letters beyond ASCII (`\b` treats "é" as a non-word character).
-const ARTICLES = /(?<![\p{L}\p{N}\p{M}_])(?:a|an|the)(?![\p{L}\p{N}\p{M}_])/giu;
-const WHITESPACE = /\s+/gu;
-/**
- * Build a normaliser once (compiling the `ignore` expressions) and apply it to many texts.
- * Steps, in lm-eval's order: remove `ignore` matches, then lower-case (`case`, default true), remove
- * punctuation and symbols (`punctuation`, default false), remove the articles a/an/the in any letter
- * case (`articles`, default false), then trim and collapse whitespace (`whitespace`, default true).
- * Text is first put in Unicode NFC so composed and decomposed accents compare equal.
- * Throws a ValidationError when an `ignore` expression is invalid.
- */
-function createNormalizer(options = {}) {
-    const lower = options.case ?? true;
-    const collapse = options.whitespace ?? true;
-    const punctuation = options.punctuation ?? false;
-    const articles = options.articles ?? false;
-    const ignore = (options.ignore ?? []).map((pattern, i) => compilePattern(pattern, 'g', `normalize.ignore[${i}]`));
-    return (text) => {
-        let out = text.normalize('NFC');
-        for (const re of ignore)
-            out = out.replace(re, '');
-        if (lower)
-            out = out.toLowerCase();
-        if (punctuation)
-            out = out.replace(PUNCTUATION, '');
-        // Replaced by a space, not removed, so "a cat" does not become "cat" glued to its neighbour.
-        if (articles)
-            out = out.replace(ARTICLES, ' ');
-        if (collapse)
-            out = out.replace(WHITESPACE, ' ').trim();
-        return out;
-    };
-}
-/** Normalise one text; prefer createNormalizer() for many texts with the same options. */
-function normalizeText(text, options = {}) {
-    return createNormalizer(options)(text);
-}
-
-;// CONCATENATED MODULE: ./src/scoring/_util.ts
-/** Every accepted answer of a target, as a list. */
-function targetList(target) {
-    return Array.isArray(target) ? target : [target];
-}
-/** Quote text for a reason: JSON-escaped so newlines stay on one line, and truncated. */
-function _util_quote(text, max = 60) {
-    const chars = [...text];
-    return JSON.stringify(chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text);
-}
-/** How reasons name the expected answers: `"a"`, or `any of "a", "b"`. */
-function describeTargets(targets, max = 5) {
-    if (targets.length === 1)
-        return `target ${_util_quote(targets[0] ?? '')}`;
-    const shown = targets.slice(0, max).map((t) => _util_quote(t, 40));
-    const more = targets.length > max ? `, … (${targets.length} in all)` : '';
-    return `any of targets ${shown.join(', ')}${more}`;
-}
-/** Clamp a value to [0, 1]; anything not finite counts as 0 so no NaN reaches the aggregates. */
-function unitInterval(value) {
-    return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/scoring/aggregate.ts
@@ -102765,10 +103902,12 @@ function groupBy(records, keys) {
  * - `accuracy`: passed cases / n, with a 95% Wilson interval.
  * - `exact_match`: cases whose extracted answer (else response) equals a target, ignoring case
  *   and whitespace, / n.
- * - `answer_rate`: cases without error with an extracted answer / n; `error_rate`: errors / n.
+ * - `answer_rate`: cases without error with a non-blank extracted answer / n; `error_rate`: errors / n.
  * - `latency_*_ms`: over cases that got a response (no error); failed calls, with their retries
  *   and timeouts, would distort the model's latency.
- * - `tokens_*`, `cost_usd`: sums over every case that reported them (0 when none did).
+ * - `tokens_*`: sums over the cases that reported usage; left out when none did, so an
+ *   endpoint that reports no usage reads as unknown, not as free. `cost_usd`: likewise, over the
+ *   cases with a known cost (usage and prices).
  * - `scorer.<name>`: the scorer's mean value, errors and missing scores counting 0.
  *
  * No records give n 0 and zeros everywhere; no key is ever NaN.
@@ -102780,7 +103919,7 @@ function aggregate(records, opts) {
     const passed = records.filter((r) => r.status === 'pass').length;
     const scoreCi = meanInterval(scores);
     const accuracyCi = wilsonInterval(passed, n);
-    const answered = records.filter((r) => r.status !== 'error' && r.extracted !== null).length;
+    const answered = records.filter((r) => r.status !== 'error' && r.extracted !== null && r.extracted.trim() !== '').length;
     const latencies = records.filter((r) => r.status !== 'error' && r.response !== null).map((r) => r.latencyMs);
     const promptTokens = sum(records.map((r) => r.usage?.promptTokens ?? 0));
     const completionTokens = sum(records.map((r) => r.usage?.completionTokens ?? 0));
@@ -102800,10 +103939,8 @@ function aggregate(records, opts) {
         latency_mean_ms: mean(latencies),
         latency_p50_ms: percentile(latencies, 50),
         latency_p95_ms: percentile(latencies, 95),
-        tokens_prompt: promptTokens,
-        tokens_completion: completionTokens,
-        tokens_total: promptTokens + completionTokens,
-        cost_usd: sum(records.map((r) => r.costUsd ?? 0)),
+        ...(records.some((r) => r.usage !== null) ? { tokens_prompt: promptTokens, tokens_completion: completionTokens, tokens_total: promptTokens + completionTokens } : {}),
+        ...(records.some((r) => r.costUsd !== null) ? { cost_usd: sum(records.map((r) => r.costUsd ?? 0)) } : {}),
         duration_s: opts.durationMs / 1000
     };
     const scorerNames = [...new Set(records.flatMap((r) => Object.keys(r.scores)))].sort(byCodeUnit);
@@ -102826,936 +103963,6 @@ function aggregate(records, opts) {
         if (!Number.isFinite(out[key]))
             out[key] = 0;
     return out;
-}
-
-;// CONCATENATED MODULE: ./src/scoring/extract.ts
-
-
-/**
- * Characters of a response that are scanned. A careless pattern (`\d+\s*$`) can take time
- * quadratic in the input, and a response can be megabytes of repeated tokens; no real answer sits
- * 100k characters deep. First/positive selections scan the head, last/negative selections the
- * tail, where their answers are. On a cut text `^` and `$` also match at the cut. Exponential patterns are handled by the backtrack guard of
- * enableBacktrackGuard() in _regex.ts.
- */
-const MAX_SCAN_CHARS = 100_000;
-/** Matches visited before giving up; with `select: 'last'` the last of these is taken. */
-const MAX_MATCHES = 10_000;
-/**
- * Build an extractor once (compiling the pattern) and apply it to many responses. Returns the
- * selected match's text, trimmed: the configured `group` (0 = whole match), or with no group given
- * and a pattern with groups, the first non-empty group (lm-eval: tuple → first non-empty element),
- * or the whole match for a pattern without groups. When nothing matches, the selected index is out
- * of range, or every group of the selected match is empty, the result is `fallback`, else null.
- * Throws a ValidationError for an invalid pattern or a group the pattern does not have.
- */
-function createExtractor(options) {
-    const re = compilePattern(options.pattern, `${options.flags ?? ''}g`, 'extract.pattern');
-    const groups = groupCount(re);
-    if (options.group !== undefined && options.group > groups) {
-        throw new ValidationError([
-            {
-                field: 'extract.group',
-                message: `group ${options.group} does not exist: ${showPattern(options.pattern, options.flags)} has ${groups} capture group${groups === 1 ? '' : 's'}`,
-                hint: 'use 0 for the whole match, or leave group out to take the first non-empty group'
-            }
-        ]);
-    }
-    const select = options.select ?? 'first';
-    const index = select === 'first' ? 0 : select === 'last' ? -1 : select;
-    const fallback = options.fallback ?? null;
-    return (response) => {
-        const match = index >= 0 ? nthMatch(head(response), re, index) : nthFromEnd(tail(response), re, -index);
-        if (!match)
-            return fallback;
-        return pickGroup(match, options.group) ?? fallback;
-    };
-}
-/** Extract the answer from one response; see createExtractor() for the semantics. */
-function extractAnswer(response, options) {
-    return createExtractor(options)(response);
-}
-function head(text) {
-    if (text.length <= MAX_SCAN_CHARS)
-        return text;
-    // Do not end on half of a surrogate pair: a lone surrogate would fail `u`-mode patterns.
-    const cut = isHighSurrogate(text.charCodeAt(MAX_SCAN_CHARS - 1)) ? MAX_SCAN_CHARS - 1 : MAX_SCAN_CHARS;
-    return text.slice(0, cut);
-}
-function tail(text) {
-    if (text.length <= MAX_SCAN_CHARS)
-        return text;
-    const start = text.length - MAX_SCAN_CHARS;
-    return text.slice(isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start);
-}
-const isHighSurrogate = (code) => code >= 0xd800 && code <= 0xdbff;
-const isLowSurrogate = (code) => code >= 0xdc00 && code <= 0xdfff;
-function nthMatch(text, re, index) {
-    let seen = 0;
-    // matchAll clones the expression, so the shared RegExp's lastIndex is never touched.
-    for (const match of text.matchAll(re)) {
-        if (seen === index)
-            return match;
-        if (++seen >= MAX_MATCHES)
-            return undefined;
-    }
-    return undefined;
-}
-function nthFromEnd(text, re, fromEnd) {
-    if (fromEnd > MAX_MATCHES)
-        return undefined;
-    // Keep only the last `fromEnd` matches instead of materialising all of them.
-    const window = [];
-    let seen = 0;
-    for (const match of text.matchAll(re)) {
-        window.push(match);
-        if (window.length > fromEnd)
-            window.shift();
-        if (++seen >= MAX_MATCHES)
-            break;
-    }
-    return window.length === fromEnd ? window[0] : undefined;
-}
-function pickGroup(match, group) {
-    if (group !== undefined) {
-        const value = match[group];
-        return value === undefined ? null : value.trim();
-    }
-    if (match.length === 1)
-        return match[0].trim();
-    // Python's findall gives '' for groups that did not take part; JavaScript gives undefined.
-    for (let i = 1; i < match.length; i++) {
-        const value = match[i];
-        if (value)
-            return value.trim();
-    }
-    return null;
-}
-
-;// CONCATENATED MODULE: ./src/scoring/factory.ts
-
-
-/**
- * Wrap `compare` with the optional extract step. With no `extract`, the whole response is the
- * answer. When extraction finds nothing (and there is no fallback) the score is 0 with
- * `extracted: null` and the reason names the pattern, so a reviewer sees a format problem rather
- * than a wrong answer.
- */
-function withExtract(extract, compare) {
-    if (!extract)
-        return (input) => compare(input.response, input);
-    const extractor = createExtractor(extract);
-    const shown = showPattern(extract.pattern, extract.flags);
-    return (input) => {
-        const answer = extractor(input.response);
-        if (answer === null)
-            return { value: 0, passed: false, extracted: null, reason: `no answer found matching ${shown}` };
-        return compare(answer, input);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/scoring/choice.ts
-/** The `choice` scorer: multiple choice, comparing the letter a response picks with the target's. */
-
-
-
-
-const normalizeChoice = createNormalizer({ case: true, whitespace: true, punctuation: true });
-const escapeClass = (letters) => [...letters].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('');
-const DECORATION = /[*_`"'\s]/u;
-/**
- * The response without surrounding markdown emphasis, code ticks and quotes ("**B**" → "B").
- * A loop, not /[…]+$/: that expression retries at every character of a long inner run of spaces.
- */
-function stripDecoration(text) {
-    let start = 0;
-    let end = text.length;
-    while (start < end && DECORATION.test(text.charAt(start)))
-        start++;
-    while (end > start && DECORATION.test(text.charAt(end - 1)))
-        end--;
-    return text.slice(start, end);
-}
-/**
- * The letters a case may use: the configured `letters` (default A–J) cut to the case's number of
- * choices, so "E" is no answer to a four-choice question.
- */
-function allowedLetters(letters, choices) {
-    const all = [...letters];
-    return (choices && choices.length > 0 ? all.slice(0, choices.length) : all).join('');
-}
-/**
- * The letter a response picks, or null. Rules, first hit wins:
- * 1. an answer statement, the last one ("Answer: B", "the answer is (B)", "**Answer:** B",
- *    "the correct option is B"), since models revise themselves;
- * 2. the whole response is a letter ("B", "B.", "(B)", "**B**");
- * 3. the response starts with a letter followed by ".", ",", ")", ":" or "]" ("B. Paris"), or a
- *    capital letter and a space ("B is right"), except A and I, which start English sentences;
- * 4. parenthesised letters "(B)" anywhere, when they all name the same letter (a response that
- *    walks through "(A) … (B) …" names none);
- * 5. the response is the text of exactly one choice.
- * Lower-case letters count only where they cannot be the article "a" or a word: inside
- * parentheses or before punctuation.
- */
-function extractChoice(response, allowed, choices) {
-    if (allowed === '')
-        return null;
-    const cls = `[${escapeClass(allowed)}]`;
-    const canonical = (found) => {
-        const i = allowed.toUpperCase().indexOf(found.toUpperCase());
-        return i >= 0 ? (allowed[i] ?? null) : null;
-    };
-    const strictCase = (found) => allowed.includes(found);
-    const statement = new RegExp(
-    // One whitespace quantifier between the words and the letter: adjacent ones (\s*\s*) make a
-    // long run of spaces quadratic, and the i/u flags keep V8's linear-time fallback away.
-    String.raw `(?:\banswer\b|\b(?:correct|right|best|final)\s+(?:option|choice)\b)(?:\s+(?:is|would be|should be|will be)\b)?(?:\s+(?:option|choice|letter)\b)?[\s:*_]*(\()?(${cls})(\))?(?![\p{L}\p{N}])([.):]|\s*$)?`, 'giu');
-    // Answers come last; the tail bounds the time of the unanchored scans on a runaway response.
-    const tail = response.length > MAX_SCAN_CHARS ? response.slice(-MAX_SCAN_CHARS) : response;
-    let last = null;
-    for (const m of tail.matchAll(statement)) {
-        const letter = m[2] ?? '';
-        // "the answer is a bird" must not read as choice A: lower case needs parentheses or punctuation.
-        if (strictCase(letter) || (m[1] && m[3]) || m[4] !== undefined)
-            last = canonical(letter) ?? last;
-    }
-    if (last)
-        return { letter: last, how: 'answer statement' };
-    const stripped = stripDecoration(response);
-    const bare = new RegExp(String.raw `^\(?(${cls})\)?[.:)]?$`, 'iu').exec(stripped);
-    if (bare?.[1])
-        return { letter: canonical(bare[1]) ?? bare[1], how: 'bare letter' };
-    const leadPunct = new RegExp(String.raw `^\(?(${cls})[.,):\]]`, 'iu').exec(stripped);
-    if (leadPunct?.[1])
-        return { letter: canonical(leadPunct[1]) ?? leadPunct[1], how: 'leading letter' };
-    const leadSpace = new RegExp(String.raw `^(${cls})\s`, 'u').exec(stripped);
-    if (leadSpace?.[1] && leadSpace[1] !== 'A' && leadSpace[1] !== 'I')
-        return { letter: leadSpace[1], how: 'leading letter' };
-    const parenthesised = new Set();
-    for (const m of tail.matchAll(new RegExp(String.raw `\((${cls})\)`, 'giu')))
-        parenthesised.add(canonical(m[1] ?? '') ?? '');
-    parenthesised.delete('');
-    if (parenthesised.size === 1)
-        return { letter: [...parenthesised][0] ?? '', how: 'parenthesised letter' };
-    if (parenthesised.size > 1)
-        return null;
-    if (choices) {
-        const said = normalizeChoice(response);
-        const matching = choices.slice(0, allowed.length).flatMap((c, i) => (normalizeChoice(c) === said && said !== '' ? [i] : []));
-        const only = matching.length === 1 ? matching[0] : undefined;
-        if (only !== undefined)
-            return { letter: allowed[only] ?? '', how: 'choice text' };
-    }
-    return null;
-}
-/**
- * The letter a target names: a letter ("B", "(b)"), else a 0-based index ("1" → B, as
- * lm-evaluation-harness's integer doc_to_target), else the text of a choice. Null when it names
- * none of the allowed letters.
- */
-function targetLetter(target, allowed, choices) {
-    const t = target.trim();
-    const letter = /^\(?(.)\)?\.?$/su.exec(t)?.[1];
-    if (letter !== undefined) {
-        const i = allowed.toUpperCase().indexOf(letter.toUpperCase());
-        if (i >= 0)
-            return allowed[i] ?? null;
-    }
-    if (/^\d+$/.test(t)) {
-        const i = Number(t);
-        if (i < allowed.length)
-            return allowed[i] ?? null;
-    }
-    if (choices) {
-        const wanted = normalizeChoice(t);
-        const i = choices.findIndex((c) => normalizeChoice(c) === wanted);
-        if (i >= 0 && i < allowed.length)
-            return allowed[i] ?? null;
-    }
-    return null;
-}
-/**
- * Multiple choice: passes with value 1 when the letter the answer picks (see extractChoice())
- * is the target's letter (see targetLetter()), or one of them. Letters are `letters` (default
- * "ABCDEFGHIJ") limited to the case's number of choices. `extracted` is the letter.
- */
-const choiceScorer = (config) => withExtract(config.extract, (answer, input) => {
-    const allowed = allowedLetters(config.letters, input.case.choices);
-    const targets = targetList(input.target);
-    const expected = [...new Set(targets.flatMap((t) => targetLetter(t, allowed, input.case.choices) ?? []))];
-    if (expected.length === 0) {
-        const count = input.case.choices?.length;
-        return {
-            value: 0,
-            passed: false,
-            extracted: null,
-            reason: `target ${_util_quote(targets[0] ?? '')} names no choice: expected one of the letters ${allowed}, an index below ${count ?? allowed.length} or a choice's text`
-        };
-    }
-    const picked = extractChoice(answer, allowed, input.case.choices);
-    const wanted = expected.join(' or ');
-    if (!picked)
-        return { value: 0, passed: false, extracted: null, reason: `no choice letter (${allowed}) found in ${_util_quote(answer)}; expected ${wanted}` };
-    if (expected.includes(picked.letter))
-        return { value: 1, passed: true, extracted: picked.letter, reason: `answered ${picked.letter} (${picked.how}), as expected` };
-    return { value: 0, passed: false, extracted: picked.letter, reason: `answered ${picked.letter} (${picked.how}), expected ${wanted}` };
-});
-
-;// CONCATENATED MODULE: ./src/scoring/constraints.ts
-/**
- * The `constraints` scorer: verifiable instruction following in the manner of IFEval. Each case
- * carries its own list of constraints in a row field (default `constraints`), for example
- * `[{"kind": "min_words", "count": 100}, {"kind": "no_commas"}]`, and the response is checked
- * against each one by code, not by a judge model.
- */
-
-
-
-
-
-const constraints_count = schemas_number().int().min(0);
-const keywords = array(schemas_string().min(1)).min(1);
-/** One verifiable constraint; `kind` selects the check. */
-const Constraint = discriminatedUnion('kind', [
-    /** At least `count` words (runs of letters, digits, marks and "_", as IFEval's `\w+`). */
-    object({ kind: literal('min_words'), count: constraints_count }).strict(),
-    /** At most `count` words. */
-    object({ kind: literal('max_words'), count: constraints_count }).strict(),
-    /** Every keyword appears, ignoring case (substring match, as IFEval's keyword check). */
-    object({ kind: literal('include_keywords'), keywords }).strict(),
-    /** No keyword appears as a whole word, ignoring case (as IFEval's forbidden words). */
-    object({ kind: literal('exclude_keywords'), keywords }).strict(),
-    /** No comma, ASCII or full-width. */
-    object({ kind: literal('no_commas') }).strict(),
-    /** Has letters and none is upper case. */
-    object({ kind: literal('lowercase') }).strict(),
-    /** Has letters and none is lower case. */
-    object({ kind: literal('uppercase') }).strict(),
-    /** The whole response is JSON, optionally inside a ``` or ```json fence. */
-    object({ kind: literal('json_format') }).strict(),
-    /** Starts with `text`, ignoring case and surrounding whitespace. */
-    object({ kind: literal('starts_with'), text: schemas_string().min(1) }).strict(),
-    /** Ends with `text`, ignoring case and surrounding whitespace (IFEval's end_checker). */
-    object({ kind: literal('ends_with'), text: schemas_string().min(1) }).strict(),
-    /** At least `count` paragraphs, separated by blank lines. */
-    object({ kind: literal('min_paragraphs'), count: constraints_count }).strict(),
-    /** Exactly `count` markdown bullets (lines starting with "-", "*" or "+" and a space). */
-    object({ kind: literal('bullet_points'), count: constraints_count }).strict(),
-    /** At most `count` characters (Unicode code points). */
-    object({ kind: literal('max_chars'), count: constraints_count }).strict(),
-    /** `pattern` matches somewhere in the response. */
-    object({ kind: literal('regex'), pattern: schemas_string().min(1), flags: schemas_string().regex(/^[imsu]*$/, 'only i, m, s and u flags are allowed').default('') }).strict()
-]);
-/** Every constraint kind, for messages. */
-const CONSTRAINT_KINDS = Constraint.options.map((o) => o.shape.kind.value);
-/**
- * Validate a case's constraint list. Accepts the list itself or its JSON text (CSV datasets hold
- * strings). Throws a ValidationError listing every bad entry by its index, e.g.
- * `field "constraints[2].count": expected number`, located at the case's source file and line.
- */
-function parseConstraints(value, field, where = {}) {
-    const at = (suffix, message, hint) => ({ ...where, field: `${field}${suffix}`, message, ...(hint ? { hint } : {}) });
-    let list = value;
-    if (typeof list === 'string') {
-        try {
-            list = JSON.parse(list);
-        }
-        catch (error) {
-            throw new ValidationError([at('', `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)], undefined, { cause: error });
-        }
-    }
-    if (!Array.isArray(list)) {
-        throw new ValidationError([at('', `must be a list of constraints, received ${value === undefined ? 'nothing' : typeof value}`, 'e.g. [{"kind": "max_words", "count": 50}]')]);
-    }
-    const issues = [];
-    const parsed = [];
-    list.forEach((item, i) => {
-        const kind = typeof item === 'object' && item !== null ? item.kind : undefined;
-        if (typeof kind !== 'string' || !CONSTRAINT_KINDS.includes(kind)) {
-            issues.push(at(`[${i}].kind`, `unknown constraint kind ${_util_quote(String(kind))}`, `use one of ${CONSTRAINT_KINDS.join(', ')}`));
-            return;
-        }
-        const result = Constraint.safeParse(item);
-        if (!result.success) {
-            for (const issue of result.error.issues)
-                issues.push(at(`[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`, `${kind}: ${issue.message}`));
-            return;
-        }
-        if (result.data.kind === 'regex') {
-            try {
-                compilePattern(result.data.pattern, result.data.flags, `${field}[${i}].pattern`);
-            }
-            catch (error) {
-                if (error instanceof ValidationError)
-                    issues.push(...error.issues.map((issue) => ({ ...where, ...issue })));
-                else
-                    throw error;
-            }
-        }
-        parsed.push(result.data);
-    });
-    if (issues.length > 0)
-        throw new ValidationError(issues, `${issues.length} invalid constraint${issues.length === 1 ? '' : 's'}:`);
-    return parsed;
-}
-const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
-const BULLET = /^[^\S\n]*[-*+][^\S\n]+\S/gmu;
-const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
-function countMatches(text, re) {
-    let n = 0;
-    for (const _ of text.matchAll(re))
-        n++;
-    return n;
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-function wholeWord(keyword) {
-    const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return new RegExp(`(?<![\\p{L}\\p{N}\\p{M}_])${escaped}(?![\\p{L}\\p{N}\\p{M}_])`, 'iu');
-}
-/** Check one constraint against a response. */
-function checkConstraint(constraint, text) {
-    switch (constraint.kind) {
-        case 'min_words': {
-            const n = countMatches(text, WORD);
-            return { ok: n >= constraint.count, detail: `${plural(n, 'word')}, need at least ${constraint.count}` };
-        }
-        case 'max_words': {
-            const n = countMatches(text, WORD);
-            return { ok: n <= constraint.count, detail: `${plural(n, 'word')}, allowed at most ${constraint.count}` };
-        }
-        case 'include_keywords': {
-            const lower = text.toLowerCase();
-            const missing = constraint.keywords.filter((k) => !lower.includes(k.toLowerCase()));
-            return { ok: missing.length === 0, detail: missing.length === 0 ? 'all keywords present' : `missing ${missing.map((k) => _util_quote(k, 30)).join(', ')}` };
-        }
-        case 'exclude_keywords': {
-            const present = constraint.keywords.filter((k) => wholeWord(k).test(text));
-            return { ok: present.length === 0, detail: present.length === 0 ? 'no excluded keyword' : `contains ${present.map((k) => _util_quote(k, 30)).join(', ')}` };
-        }
-        case 'no_commas': {
-            const n = countMatches(text, /[,，]/g);
-            return { ok: n === 0, detail: n === 0 ? 'no commas' : plural(n, 'comma') };
-        }
-        case 'lowercase': {
-            const ok = CASED.test(text) && text === text.toLowerCase();
-            return { ok, detail: ok ? 'all lower case' : CASED.test(text) ? 'has upper-case letters' : 'has no letters' };
-        }
-        case 'uppercase': {
-            const ok = CASED.test(text) && text === text.toUpperCase();
-            return { ok, detail: ok ? 'all upper case' : CASED.test(text) ? 'has lower-case letters' : 'has no letters' };
-        }
-        case 'json_format': {
-            // IFEval strips a markdown fence first: models are asked for JSON and wrap it in ```json.
-            const body = text
-                .trim()
-                .replace(/^```(?:json)?[^\S\n]*\n?/i, '')
-                .replace(/\n?```$/, '')
-                .trim();
-            try {
-                JSON.parse(body);
-                return { ok: true, detail: 'valid JSON' };
-            }
-            catch (error) {
-                return { ok: false, detail: `not JSON (${error instanceof Error ? error.message : String(error)})` };
-            }
-        }
-        case 'starts_with': {
-            const ok = text.trim().toLowerCase().startsWith(constraint.text.trim().toLowerCase());
-            return { ok, detail: ok ? `starts with ${_util_quote(constraint.text, 30)}` : `starts with ${_util_quote(text.trim().slice(0, 30), 30)}, not ${_util_quote(constraint.text, 30)}` };
-        }
-        case 'ends_with': {
-            const ok = text.trim().toLowerCase().endsWith(constraint.text.trim().toLowerCase());
-            return { ok, detail: ok ? `ends with ${_util_quote(constraint.text, 30)}` : `ends with ${_util_quote(text.trim().slice(-30), 30)}, not ${_util_quote(constraint.text, 30)}` };
-        }
-        case 'min_paragraphs': {
-            const n = text.split(/\n[^\S\n]*\n/).filter((p) => p.trim() !== '').length;
-            return { ok: n >= constraint.count, detail: `${plural(n, 'paragraph')}, need at least ${constraint.count}` };
-        }
-        case 'bullet_points': {
-            const n = countMatches(text, BULLET);
-            return { ok: n === constraint.count, detail: `${plural(n, 'bullet')}, need exactly ${constraint.count}` };
-        }
-        case 'max_chars': {
-            const n = [...text].length;
-            return { ok: n <= constraint.count, detail: `${plural(n, 'character')}, allowed at most ${constraint.count}` };
-        }
-        case 'regex': {
-            const re = compilePattern(constraint.pattern, constraint.flags, 'pattern');
-            const ok = re.test(text);
-            return { ok, detail: `${ok ? 'matches' : 'does not match'} /${constraint.pattern}/${constraint.flags}` };
-        }
-    }
-}
-/** A row field by name, or by dotted path ("meta.constraints") as field mappings allow. */
-function rowField(row, field) {
-    if (field in row)
-        return row[field];
-    let value = row;
-    for (const part of field.split('.')) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[part];
-    }
-    return value;
-}
-/**
- * Instruction following: reads the case's constraints from `case.row[field]` (default
- * `constraints`) and checks each one. The value is the fraction satisfied (IFEval's loose
- * "instruction-level" view); the case passes only when all are (IFEval's "prompt-level"). An
- * empty list passes. An invalid list throws a ValidationError naming the bad entries, which the
- * combiner records as a failed score.
- */
-const constraintsScorer = (config) => withExtract(config.extract, (answer, input) => {
-    const list = parseConstraints(rowField(input.case.row, config.field), config.field, whereOf(input.case));
-    if (list.length === 0)
-        return { value: 1, passed: true, extracted: answer, reason: 'no constraints to check' };
-    const results = list.map((c) => ({ kind: c.kind, ...checkConstraint(c, answer) }));
-    const failed = results.flatMap((r, i) => (r.ok ? [] : [`[${i}] ${r.kind}: ${r.detail}`]));
-    const satisfied = results.length - failed.length;
-    return {
-        value: satisfied / results.length,
-        passed: failed.length === 0,
-        extracted: answer,
-        reason: failed.length === 0 ? `all ${plural(results.length, 'constraint')} satisfied` : `${satisfied}/${results.length} constraints satisfied; failed ${failed.join('; ')}`
-    };
-});
-function whereOf(c) {
-    return c.source.line === undefined ? { file: c.source.file } : { file: c.source.file, line: c.source.line };
-}
-
-;// CONCATENATED MODULE: ./src/scoring/custom.ts
-/**
- * The `custom` scorer: an ES module shipped inside the environment, for checks no built-in
- * scorer expresses. It exports `score({ response, target, case })` (or a default function) that
- * returns, or resolves to, a number in [0, 1], a boolean, or `{ value, passed?, extracted?, reason? }`.
- */
-
-
-
-
-
-
-
-const unit = schemas_number().min(0).max(1);
-/** What a custom score function may return. */
-const CustomResult = union([
-    schemas_boolean(),
-    unit,
-    object({
-        value: union([unit, schemas_boolean()]),
-        passed: schemas_boolean().optional(),
-        extracted: schemas_string().nullable().optional(),
-        reason: schemas_string().optional()
-    })
-        .strict()
-]);
-/** How long one call may take; a promise that never settles must not stall the run. */
-const CUSTOM_SCORE_TIMEOUT_MS = 60_000;
-/**
- * Load `file` (relative to `root`) and return its score function. Throws a ValidationError when
- * the file is missing, escapes `root` (also through a symlink), fails to load, or exports no
- * function: these are environment mistakes, better reported once than on every case.
- */
-async function loadCustomScorer(root, file) {
-    const fail = (message, hint, cause) => new ValidationError([{ field: 'path', message, ...(hint ? { hint } : {}) }], undefined, { cause });
-    let real;
-    let realRoot;
-    try {
-        realRoot = await (0,promises_.realpath)(root);
-        real = await (0,promises_.realpath)(external_node_path_default().resolve(root, file));
-    }
-    catch (error) {
-        throw fail(`custom scorer ${file} not found in ${root}`, 'the path is relative to the folder holding environment.yaml', error);
-    }
-    const relative = external_node_path_default().relative(realRoot, real);
-    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
-        throw fail(`custom scorer ${file} resolves outside the environment (${real})`);
-    if (!(await (0,promises_.stat)(real)).isFile())
-        throw fail(`custom scorer ${file} is not a file`);
-    let mod;
-    try {
-        mod = (await __nccwpck_require__(1571)((0,external_node_url_.pathToFileURL)(real).href));
-    }
-    catch (error) {
-        throw fail(`custom scorer ${file} failed to load: ${describeError(error)}`, 'it must be an ES module (.mjs, or .js in a "type": "module" package)', error);
-    }
-    const fromDefault = mod.default;
-    const fn = typeof mod.score === 'function' ? mod.score : typeof mod.default === 'function' ? mod.default : fromDefault?.score;
-    if (typeof fn !== 'function') {
-        throw fail(`custom scorer ${file} exports no score function`, 'add `export function score({ response, target, case }) { … }` or a default export');
-    }
-    return fn;
-}
-/**
- * Turn what a custom function returned into a Score. A number is the value and passes at 1; a
- * boolean is 1 or 0; an object's `passed` defaults to `value === 1` and its `extracted` to the
- * answer. Anything else is a failed Score saying what was returned.
- */
-function toScore(result, answer, file) {
-    const parsed = CustomResult.safeParse(result);
-    if (!parsed.success) {
-        const shown = showValue(result);
-        return {
-            value: 0,
-            passed: false,
-            extracted: answer,
-            reason: `custom scorer ${file} returned ${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown}: expected a number in [0, 1], a boolean or {value, passed?, extracted?, reason?} (${parsed.error.issues[0]?.message ?? 'invalid'})`
-        };
-    }
-    const r = parsed.data;
-    if (typeof r === 'boolean')
-        return { value: r ? 1 : 0, passed: r, extracted: answer, reason: r ? 'custom scorer: passed' : 'custom scorer: failed' };
-    if (typeof r === 'number')
-        return { value: r, passed: r === 1, extracted: answer, reason: `custom scorer: ${r}` };
-    const value = unitInterval(typeof r.value === 'boolean' ? (r.value ? 1 : 0) : r.value);
-    const passed = r.passed ?? value === 1;
-    return { value, passed, extracted: r.extracted === undefined ? answer : r.extracted, reason: r.reason ?? `custom scorer: ${value}` };
-}
-function showValue(value) {
-    if (value === undefined)
-        return 'undefined';
-    if (typeof value === 'string')
-        return JSON.stringify(value);
-    if (typeof value === 'number' || typeof value === 'bigint')
-        return String(value);
-    // JSON.stringify gives undefined for functions and throws for cycles; describeError covers the rest.
-    return describeError(value) ?? String(value);
-}
-function withTimeout(promise, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000}s`)), ms);
-        // An abandoned call must not keep the process alive after the run ends.
-        timer.unref?.();
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-/**
- * Runs the module at `path` (inside the environment root) on each answer. The module is loaded
- * once, when the scorer is built. A call that throws, rejects, times out or returns something
- * invalid yields a failed Score whose reason says so; it never stops the run.
- */
-const customScorer = async (config, ctx) => {
-    const fn = await loadCustomScorer(ctx.root, config.path);
-    return withExtract(config.extract, async (answer, input) => {
-        try {
-            const args = { response: answer, target: structuredClone(input.target), case: structuredClone(input.case) };
-            const result = await withTimeout(Promise.resolve().then(() => fn(args)), CUSTOM_SCORE_TIMEOUT_MS, `custom scorer ${config.path}`);
-            return toScore(result, answer, config.path);
-        }
-        catch (error) {
-            return { value: 0, passed: false, extracted: answer, reason: `custom scorer ${config.path} threw: ${describeError(error)}` };
-        }
-    });
-};
-
-;// CONCATENATED MODULE: ./src/scoring/exact.ts
-/** The `exact` scorer: the answer equals the target, or one of the targets, after normalisation. */
-
-
-
-/**
- * Normalised equality (Inspect's `exact()`, lm-eval's `exact_match`). Passes with value 1 when the
- * normalised answer equals any normalised target; `normalize` defaults to ignoring case and
- * surrounding/repeated whitespace.
- */
-const exactScorer = (config) => {
-    const normalize = createNormalizer(config.normalize);
-    return withExtract(config.extract, (answer, { target }) => {
-        const targets = targetList(target);
-        const got = normalize(answer);
-        const hit = targets.find((t) => normalize(t) === got);
-        if (hit !== undefined)
-            return { value: 1, passed: true, extracted: answer, reason: `${_util_quote(answer)} matches target ${_util_quote(hit)}` };
-        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not match ${describeTargets(targets)}` };
-    });
-};
-
-;// CONCATENATED MODULE: ./src/scoring/f1.ts
-/** The `f1` scorer: SQuAD-style token overlap between the answer and the target. */
-
-
-
-// SQuAD's normalize_answer: lower case, no punctuation, no articles, single spaces.
-const squadNormalize = createNormalizer({ case: true, whitespace: true, punctuation: true, articles: true });
-/** The tokens SQuAD compares: the normalised text split on whitespace. */
-function squadTokens(text) {
-    const normalized = squadNormalize(text);
-    return normalized === '' ? [] : normalized.split(' ');
-}
-/**
- * Token F1 of `prediction` against `reference` (SQuAD v2's `compute_f1`): the harmonic mean of
- * precision and recall over the multiset of shared tokens. When either side has no tokens, 1 if
- * both are empty and 0 otherwise.
- */
-function tokenF1(prediction, reference) {
-    const predicted = squadTokens(prediction);
-    const expected = squadTokens(reference);
-    if (predicted.length === 0 || expected.length === 0)
-        return predicted.length === expected.length ? 1 : 0;
-    const counts = new Map();
-    for (const token of expected)
-        counts.set(token, (counts.get(token) ?? 0) + 1);
-    let shared = 0;
-    for (const token of predicted) {
-        const left = counts.get(token) ?? 0;
-        if (left > 0) {
-            shared++;
-            counts.set(token, left - 1);
-        }
-    }
-    if (shared === 0)
-        return 0;
-    const precision = shared / predicted.length;
-    const recall = shared / expected.length;
-    return (2 * precision * recall) / (precision + recall);
-}
-/**
- * Token F1 with SQuAD normalisation; the value is the best F1 over the targets and the case passes
- * when it reaches `threshold` (default 0.5).
- */
-const f1Scorer = (config) => withExtract(config.extract, (answer, { target }) => {
-    const scored = targetList(target).map((t) => ({ target: t, f1: tokenF1(answer, t) }));
-    const { target: closest, f1: best } = scored.reduce((a, b) => (b.f1 > a.f1 ? b : a), scored[0] ?? { target: '', f1: 0 });
-    const passed = best >= config.threshold;
-    const shown = `F1 ${best.toFixed(3)} against ${_util_quote(closest)}`;
-    return { value: best, passed, extracted: answer, reason: passed ? `${shown} ≥ ${config.threshold}` : `${shown} < ${config.threshold}` };
-});
-
-;// CONCATENATED MODULE: ./src/scoring/includes.ts
-/** The `includes` scorer: the target, or one of the targets, appears inside the answer. */
-
-
-
-/**
- * Normalised containment (Inspect's `includes()`): passes with value 1 when any normalised target
- * is a substring of the normalised answer. An empty target never passes; everything contains
- * the empty string, which would make a blank target field a free point.
- */
-const includesScorer = (config) => {
-    const normalize = createNormalizer(config.normalize);
-    return withExtract(config.extract, (answer, { target }) => {
-        const targets = targetList(target);
-        const got = normalize(answer);
-        const usable = targets.filter((t) => normalize(t) !== '');
-        if (usable.length === 0)
-            return { value: 0, passed: false, extracted: answer, reason: 'the target is empty after normalisation' };
-        const hit = usable.find((t) => got.includes(normalize(t)));
-        if (hit !== undefined)
-            return { value: 1, passed: true, extracted: answer, reason: `answer contains ${_util_quote(hit)}` };
-        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not contain ${describeTargets(usable)}` };
-    });
-};
-
-;// CONCATENATED MODULE: ./src/scoring/numeric.ts
-/** The `numeric` scorer: the answer's number equals the target's, within a tolerance. */
-
-
-/*
- * One number as people and models write it: an optional sign before or after a currency symbol
- * ("-$5", "$-5"), digits with comma thousands separators ("1,234.50") or without ("1234", ".5"),
- * then an exponent ("1e3") or a denominator ("3/4"), then an optional "%". It must not start right
- * after a letter, digit or dot, so "COVID-19" gives 19 (not -19), "H2O" gives nothing and "3.14.15"
- * does not yield a stray ".15". A trailing sentence period is not a decimal point because a decimal
- * point needs a digit after it.
- */
-const NUMBER = /(?<![\p{L}\p{N}.])(?<sign>[-−+]?)(?<currency>[$€£]?)(?<sign2>[-−]?)(?<body>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE](?<exponent>[-+]?\d+)|\/(?<denominator>\d+))?(?!\d)(?<percent>[^\S\n]?%)?/gu;
-/**
- * Every number in `text`, in order. Commas are read as thousands separators only in groups of
- * three ("1,234"); otherwise they separate numbers ("1,2,3" gives 1, 2 and 3). Fractions with a
- * zero denominator are skipped. Number words ("three") are not read.
- */
-function findNumbers(text) {
-    const found = [];
-    for (const match of text.matchAll(NUMBER)) {
-        const g = match.groups ?? {};
-        const negative = g.sign === '-' || g.sign === '−' || g.sign2 === '-' || g.sign2 === '−';
-        const body = (g.body ?? '').replace(/,/g, '');
-        // Number("1.5e3") parses the decimal string once, avoiding the rounding of 1.5 * 10 ** 3.
-        let value = Number(g.exponent === undefined ? body : `${body}e${g.exponent}`);
-        if (g.denominator !== undefined) {
-            const denominator = Number(g.denominator);
-            if (denominator === 0)
-                continue;
-            value /= denominator;
-        }
-        if (!Number.isFinite(value))
-            continue;
-        found.push({ value: negative ? -value : value + 0, percent: g.percent !== undefined, text: match[0] });
-    }
-    return found;
-}
-/**
- * The number an answer gives: the last number in it, since reasoning comes before the conclusion
- * ("5 + 3 = 8 apples" answers 8), as lm-eval's flexible-extract does. Null when there is none.
- */
-function parseNumber(text) {
-    return findNumbers(text).at(-1) ?? null;
-}
-/** The number as the scorer reports it: shortest round-trip form, "%" kept, never "-0". */
-function formatNumber(parsed) {
-    return `${Object.is(parsed.value, -0) ? 0 : parsed.value}${parsed.percent ? '%' : ''}`;
-}
-/** The values a number may stand for: "50%" is 50 or 0.5, whichever the other side means. */
-function readings(parsed) {
-    return parsed.percent ? [parsed.value, parsed.value / 100] : [parsed.value];
-}
-/**
- * Whether `a` is close enough to the expected `b`: within `tolerance` absolutely, or within
- * `relativeTolerance` times |b|, whichever is looser (Python's math.isclose, relative to the
- * target). A few ulps are always allowed so fractions like 1/3 written two ways still agree.
- */
-function withinTolerance(a, b, tolerance, relativeTolerance) {
-    const slack = Math.max(tolerance, relativeTolerance * Math.abs(b)) + 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(b));
-    return Math.abs(a - b) <= slack;
-}
-/**
- * Numeric comparison. The answer's number is its last number (see parseNumber()); each target is
- * parsed the same way and the score passes with value 1 when any target agrees within
- * `tolerance` (absolute, default 0) or `relativeTolerance` (default 0). Percentages match either
- * reading ("50%" matches 50 and 0.5). `extracted` is the parsed number; the reason quotes what
- * it was read from.
- */
-const numericScorer = (config) => {
-    const tolerance = config.tolerance;
-    const relative = config.relativeTolerance;
-    return withExtract(config.extract, (answer, { target }) => {
-        const parsed = parseNumber(answer);
-        if (!parsed)
-            return { value: 0, passed: false, extracted: null, reason: `no number found in ${_util_quote(answer)}` };
-        const got = formatNumber(parsed);
-        const from = parsed.text.trim() === answer.trim() ? '' : ` (read from ${_util_quote(parsed.text.trim())})`;
-        const targets = targetList(target);
-        const expected = targets.flatMap((t) => parseNumber(t) ?? []);
-        if (expected.length === 0) {
-            return { value: 0, passed: false, extracted: got, reason: `parsed ${got}${from}, but no target is a number (${_util_quote(targets[0] ?? '')})` };
-        }
-        const hit = expected.find((e) => readings(parsed).some((a) => readings(e).some((b) => withinTolerance(a, b, tolerance, relative))));
-        if (hit)
-            return { value: 1, passed: true, extracted: got, reason: `parsed ${got}${from}, matches target ${formatNumber(hit)}` };
-        const within = tolerance > 0 || relative > 0 ? ` within the tolerance (absolute ${tolerance}, relative ${relative})` : '';
-        return { value: 0, passed: false, extracted: got, reason: `parsed ${got}${from}, expected ${expected.map(formatNumber).join(' or ')}${within}` };
-    });
-};
-
-;// CONCATENATED MODULE: ./src/scoring/regex.ts
-/** The `regex` scorer: the answer matches a pattern. */
-
-
-
-/**
- * Passes with value 1 when `pattern` (with `flags`) matches anywhere in the answer; anchor it with
- * `^…$` for a full match. The target is not used: the pattern is the expectation. The `g` and `y`
- * flags are dropped because they make `test()` stateful across calls.
- */
-const regexScorer = (config) => {
-    const flags = config.flags.replace(/[gy]/g, '');
-    const re = compilePattern(config.pattern, flags, 'pattern');
-    const shown = showPattern(config.pattern, flags);
-    return withExtract(config.extract, (answer) => {
-        const match = re.exec(answer);
-        if (match)
-            return { value: 1, passed: true, extracted: answer, reason: `matches ${shown} at ${_util_quote(match[0])}` };
-        return { value: 0, passed: false, extracted: answer, reason: `${_util_quote(answer)} does not match ${shown}` };
-    });
-};
-
-;// CONCATENATED MODULE: ./src/scoring/registry.ts
-
-
-
-
-
-
-
-
-
-/** Every scorer type and its factory; the mapped type makes a missing type a compile error. */
-const SCORER_FACTORIES = {
-    exact: exactScorer,
-    includes: includesScorer,
-    regex: regexScorer,
-    numeric: numericScorer,
-    choice: choiceScorer,
-    f1: f1Scorer,
-    constraints: constraintsScorer,
-    custom: customScorer
-};
-/** The scorer types the registry knows, in manifest order. */
-const SCORER_TYPES = Object.keys(SCORER_FACTORIES);
-/** The `primary` value that scores a case by the weighted mean of all scorers. */
-const WEIGHTED = 'weighted';
-/**
- * The name of each scorer, in order: its `name`, else its `type`, else `type-2`, `type-3`… for
- * repeats. Explicit names are reserved first so a generated one never takes them. Throws a
- * ValidationError for duplicate names or the reserved name `weighted`.
- */
-function scorerNames(configs) {
-    const issues = [];
-    const taken = new Set();
-    configs.forEach((c, i) => {
-        if (c.name === undefined)
-            return;
-        if (c.name === WEIGHTED)
-            issues.push({ field: `scoring.scorers[${i}].name`, message: `"${WEIGHTED}" is reserved for primary: weighted`, hint: 'choose another name' });
-        else if (taken.has(c.name))
-            issues.push({ field: `scoring.scorers[${i}].name`, message: `duplicate scorer name "${c.name}"`, hint: 'scorer names must be unique' });
-        taken.add(c.name);
-    });
-    if (issues.length > 0)
-        throw new ValidationError(issues);
-    return configs.map((c) => {
-        if (c.name !== undefined)
-            return c.name;
-        let name = c.type;
-        for (let n = 2; taken.has(name); n++)
-            name = `${c.type}-${n}`;
-        taken.add(name);
-        return name;
-    });
-}
-function buildOne(config, ctx) {
-    // TypeScript cannot correlate config.type with the factory's parameter, so the lookup is cast.
-    const factory = SCORER_FACTORIES[config.type];
-    return factory(config, ctx);
-}
-/**
- * Build every scorer of a manifest's `scoring` section (already parsed by the Scoring schema).
- * Names follow scorerNames(); `primary`, when set, must be `weighted` or one of the names.
- * Collects every configuration problem (bad patterns, missing custom modules, unknown primary)
- * into one ValidationError whose fields read `scoring.scorers[i]…`.
- */
-async function buildScorers(scoring, ctx) {
-    const names = scorerNames(scoring.scorers);
-    const issues = [];
-    if (scoring.primary !== undefined && scoring.primary !== WEIGHTED && !names.includes(scoring.primary)) {
-        issues.push({ field: 'scoring.primary', message: `names no scorer: "${scoring.primary}"`, hint: `use "${WEIGHTED}" or one of ${names.map((n) => `"${n}"`).join(', ')}` });
-    }
-    // Built concurrently (custom modules load from disk); problems are listed in scorer order.
-    const built = await Promise.all(scoring.scorers.map(async (config, i) => {
-        const field = `scoring.scorers[${i}]`;
-        try {
-            const score = await buildOne(config, ctx);
-            return { name: names[i] ?? config.type, type: config.type, weight: config.weight, score };
-        }
-        catch (error) {
-            if (error instanceof ValidationError)
-                return error.issues.map((issue) => ({ ...issue, field: issue.field ? `${field}.${issue.field}` : field }));
-            return [{ field, message: `could not build the ${config.type} scorer: ${describeError(error)}` }];
-        }
-    }));
-    const scorers = [];
-    for (const result of built) {
-        if (Array.isArray(result))
-            issues.push(...result);
-        else
-            scorers.push(result);
-    }
-    if (issues.length > 0)
-        throw new ValidationError(issues, `invalid scoring configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
-    return scorers;
 }
 
 ;// CONCATENATED MODULE: ./src/model/cost.ts
@@ -104137,12 +104344,58 @@ function createProgress(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/run/lock.ts
+/**
+ * One run at a time per run folder: two processes appending to one results.jsonl would ask the
+ * model twice for the same cases. A lock file holds the owner's pid; a lock left by a killed
+ * process (its pid no longer runs) is taken over, so a SIGKILL never blocks the resume.
+ */
+
+
+
+class RunLockedError extends BenchgenError {
+    name = 'RunLockedError';
+    exitCode = 2;
+}
+const LOCK_FILE = '.benchgen.lock';
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        // EPERM: the process exists but belongs to someone else.
+        return error.code === 'EPERM';
+    }
+}
+/** Take the folder's lock; resolves to its release function. */
+async function lockRunFolder(dir) {
+    const path = (0,external_node_path_.join)(dir, LOCK_FILE);
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            await (0,promises_.writeFile)(path, `${process.pid}\n`, { flag: 'wx' });
+            return () => (0,promises_.rm)(path, { force: true });
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            const owner = Number((await (0,promises_.readFile)(path, 'utf8').catch(() => '')).trim());
+            if (Number.isInteger(owner) && owner > 0 && (owner === process.pid || alive(owner))) {
+                throw new RunLockedError(`another benchgen run (pid ${owner}) is writing to ${dir}; wait for it, or use another --out folder`);
+            }
+            await (0,promises_.rm)(path, { force: true });
+        }
+    }
+    throw new RunLockedError(`could not lock ${dir}: another run keeps taking it`);
+}
+
 ;// CONCATENATED MODULE: ./src/run/run.ts
 /**
  * The run loop: evaluate the cases of one phase with bounded concurrency, append each record to
  * results.jsonl as it completes, resume from a previous attempt with the same fingerprint, then
  * aggregate and write the run folder. It knows nothing of the CLI or of GitHub.
  */
+
 
 
 
@@ -104165,20 +104418,33 @@ class RunConflictError extends BenchgenError {
 function selectCases(environment, phase, limit) {
     const cases = environment.phases[phase];
     if (!cases) {
-        throw new BenchgenError(`phase "${phase}" does not exist in ${environment.manifest.name}; available: ${Object.keys(environment.phases).join(', ')}`);
+        throw new ValidationError([{ field: 'phase', message: `"${phase}" does not exist in ${environment.manifest.name}`, hint: `available: ${Object.keys(environment.phases).join(', ')}` }]);
     }
+    if (cases.length === 0)
+        throw new ValidationError([{ field: 'phase', message: `"${phase}" of ${environment.manifest.name} has no cases`, hint: 'check its data file' }]);
     return limit === undefined ? cases : cases.slice(0, limit);
 }
 async function runEvaluation(options) {
-    const { environment, outDir, client, model } = options;
+    const { environment, outDir, model } = options;
     const phase = options.phase ?? environment.defaultPhase;
     const cases = selectCases(environment, phase, options.limit);
     const concurrency = Math.max(1, options.concurrency ?? 8);
     const timeoutMs = options.timeoutMs ?? 60_000;
     const maxRetries = options.maxRetries ?? 4;
     const generation = { ...environment.manifest.harness.generation, ...run_definedOnly(options.generation ?? {}) };
-    const fingerprint = runFingerprint({ environmentHash: environment.hash, modelKey: model.key, modelName: model.name, phase, generation: { ...generation, api: environment.manifest.harness.api } });
+    const fingerprint = runFingerprint({ environmentHash: environment.hash, modelKey: model.key, modelName: model.name, phase, generation: { ...generation, api: environment.manifest.harness.api, extraBody: model.extraBody } });
     await (0,promises_.mkdir)(outDir, { recursive: true });
+    const unlock = await lockRunFolder(outDir);
+    try {
+        return await runLocked(options, { phase, cases, concurrency, timeoutMs, maxRetries, generation, fingerprint });
+    }
+    finally {
+        await unlock();
+    }
+}
+async function runLocked(options, resolved) {
+    const { environment, outDir, client, model } = options;
+    const { phase, cases, concurrency, timeoutMs, maxRetries, generation, fingerprint } = resolved;
     const resultsPath = (0,external_node_path_.join)(outDir, 'results.jsonl');
     const infoPath = (0,external_node_path_.join)(outDir, 'run.json');
     if (options.fresh)
@@ -104196,8 +104462,9 @@ async function runEvaluation(options) {
         if (record.phase === phase && wanted.has(record.id))
             done.set(record.id, record);
     }
+    const answered = [...done.values()].filter((record) => record.status !== 'error').length;
     if (done.size > 0)
-        options.log?.(`Resuming: ${done.size} of ${cases.length} cases already done in ${outDir}`);
+        options.log?.(`Resuming: ${answered} of ${cases.length} cases already done in ${outDir}${done.size > answered ? `; retrying ${done.size - answered} that ended in an error` : ''}`);
     if (prior.tornLines > 0)
         options.log?.(`Dropped ${prior.tornLines} incomplete line from an interrupted write`);
     const startedAt = previous?.fingerprint === fingerprint ? previous.startedAt : new Date().toISOString();
@@ -104207,7 +104474,7 @@ async function runEvaluation(options) {
         schemaVersion: 1,
         tool: { name: 'benchgen-eval', version: TOOL_VERSION },
         environment: { name: environment.manifest.name, version: environment.manifest.version, hash: environment.hash, source: environment.source },
-        model: { key: model.key, name: model.name, baseUrl: model.baseUrl, api: model.api },
+        model: { key: model.key, name: model.name, baseUrl: model.baseUrl, api: model.api, ...(model.extraBody ? { extraBody: model.extraBody } : {}) },
         settings: { phase, limit: options.limit ?? null, concurrency, timeoutMs, maxRetries, generation: { ...generation } },
         fingerprint,
         startedAt,
@@ -104232,7 +104499,8 @@ async function runEvaluation(options) {
         ...(options.sleep ? { sleep: options.sleep } : {}),
         ...(options.random ? { random: options.random } : {})
     };
-    const todo = cases.filter((item) => !done.has(item.id));
+    // Cases that ended in an error are asked again: an error is the endpoint's failure, not an answer.
+    const todo = cases.filter((item) => done.get(item.id)?.status !== 'pass' && done.get(item.id)?.status !== 'fail');
     const writer = await openResultsWriter(resultsPath, prior.validBytes);
     const progress = createProgress({ ...options.progress, total: cases.length, done: done.size });
     const checkpointEvery = options.checkpointEvery ?? 50;
@@ -104292,6 +104560,25 @@ async function readPreviousInfo(path) {
 }
 function run_definedOnly(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/run/model-info.ts
+/**
+ * What a run records about its model: the public parts of the configuration (no key, no query
+ * string, no header values) and the API the environment's harness speaks. The CLI and the action
+ * build it the same way.
+ */
+
+function runModelInfo(config, api) {
+    const info = publicModelInfo(config);
+    return {
+        key: info.key,
+        name: info.name,
+        baseUrl: info.baseUrl,
+        api,
+        ...(info.pricing ? { pricing: info.pricing } : {}),
+        ...(info.extraBody ? { extraBody: info.extraBody } : {})
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/run/export.ts
@@ -104417,6 +104704,7 @@ async function gitInfo(cwd, env) {
 
 
 
+
 /** Exit code when --fail-under is not met, distinct from errors (1) and bad input (2). */
 const EXIT_BELOW_THRESHOLD = 3;
 const EXIT_INTERRUPTED = 130;
@@ -104469,7 +104757,9 @@ async function runCommand(flags, io) {
     const key = modelKey(config);
     const outDir = (0,external_node_path_.resolve)(io.cwd, flags.out ?? (0,external_node_path_.join)('benchgen-runs', environment.manifest.name, key));
     const concurrency = flags.concurrency ?? config.concurrency;
-    const client = createOpenAIClient({ ...config, concurrency }, apiKey ? { apiKey } : {});
+    // The environment's harness decides the endpoint: its prompts are built for chat or completions.
+    const api = environment.manifest.harness.api;
+    const client = createOpenAIClient({ ...config, api, concurrency }, apiKey ? { apiKey } : {});
     if (!flags.quiet) {
         write(io.stderr, `Evaluating ${config.name} on ${environment.manifest.name}@${environment.manifest.version} (${environment.hash.slice(0, 12)}) → ${outDir}`);
     }
@@ -104480,7 +104770,7 @@ async function runCommand(flags, io) {
             ...(flags.limit ? { limit: flags.limit } : {}),
             outDir,
             client,
-            model: { key, name: config.name, baseUrl: config.baseUrl, api: environment.manifest.harness.api, ...(config.pricing ? { pricing: config.pricing } : {}) },
+            model: runModelInfo(config, api),
             concurrency,
             timeoutMs: flags.timeout ?? config.timeoutMs,
             maxRetries: flags.retries ?? config.maxRetries,
@@ -104512,6 +104802,11 @@ async function runCommand(flags, io) {
             write(io.stderr, `Interrupted after ${outcome.records.length} of ${outcome.info.cases} cases; rerun the same command to resume.`);
             return EXIT_INTERRUPTED;
         }
+        if (outcome.records.length > 0 && outcome.records.every((record) => record.status === 'error')) {
+            const first = outcome.records[0]?.error?.message ?? 'unknown error';
+            write(io.stderr, `Every case ended in an error, e.g.: ${first}\nRerun the same command to retry them once the endpoint works.`);
+            return 1;
+        }
         const score = outcome.scores.score ?? 0;
         if (flags.failUnder !== undefined && score < flags.failUnder) {
             write(io.stderr, `Score ${(score * 100).toFixed(1)}% is below --fail-under ${(flags.failUnder * 100).toFixed(1)}%`);
@@ -104529,6 +104824,10 @@ async function runCommand(flags, io) {
  * Re-scoring predictions without a model: `benchgen score`. Reads predictions.jsonl or a
  * submission.zip, pairs each prediction with its case by phase and id, scores it with the
  * environment's scorers and writes a run folder like a run does.
+ *
+ * The cases in scope are those the submission's run.json says were run (phase and limit), or,
+ * without one, every case of the phases the predictions name. A case in scope without a
+ * prediction counts as an error, so leaving out hard cases cannot raise the score.
  */
 
 
@@ -104539,10 +104838,19 @@ async function runCommand(flags, io) {
 
 
 
-/** Parse predictions JSONL text; every bad line is reported with its number. */
+
+
+
+
+const predictionKey = (p) => `${p.phase}/${p.id}`;
+/**
+ * Parse predictions JSONL text; every bad line is reported with its number, and so is a second
+ * prediction for the same phase and id.
+ */
 function parsePredictions(text, file) {
     const predictions = [];
     const issues = [];
+    const firstLine = new Map();
     text.split('\n').forEach((raw, i) => {
         if (raw.trim() === '')
             return;
@@ -104555,32 +104863,90 @@ function parsePredictions(text, file) {
             return;
         }
         const parsed = Prediction.safeParse(value);
-        if (parsed.success)
-            predictions.push(parsed.data);
-        else {
+        if (!parsed.success) {
             const first = parsed.error.issues[0];
             issues.push({ file, line: i + 1, field: first?.path.join('.'), message: first?.message ?? 'is not a prediction' });
+            return;
         }
+        const key = predictionKey(parsed.data);
+        const seen = firstLine.get(key);
+        if (seen !== undefined) {
+            issues.push({ file, line: i + 1, message: `repeats the prediction for "${key}" (first on line ${seen})`, hint: 'each case may have one prediction' });
+            return;
+        }
+        firstLine.set(key, i + 1);
+        predictions.push(parsed.data);
     });
     if (issues.length > 0)
         throw new ValidationError(issues, `${file}: ${issues.length} bad prediction line(s):`);
     return predictions;
 }
+/** Caps for a submission.zip: it is untrusted input like any bundle, and holds two small files. */
+const SUBMISSION_LIMITS = { maxEntries: 10, maxFileBytes: 512 * 1024 ** 2, maxTotalBytes: 1024 ** 3 };
+/** run.json inside a submission, checked loosely: every field optional, present ones well-formed. */
+const SavedRunInfo = RunInfo.partial();
+/**
+ * Read predictions.jsonl, or a submission.zip (predictions.jsonl and optionally run.json). A zip
+ * is extracted with real-size caps into a temporary folder, which is removed afterwards.
+ */
 async function readSubmission(path) {
     if (!path.endsWith('.zip'))
         return { predictions: parsePredictions(await (0,promises_.readFile)(path, 'utf8'), path) };
-    const directory = await unzip.Open.file(path);
-    const entry = (name) => directory.files.find((file) => file.path === name && file.type === 'File');
-    const predictionsEntry = entry('predictions.jsonl');
-    if (!predictionsEntry)
-        throw new ValidationError([{ file: path, message: 'has no predictions.jsonl', hint: 'pass a submission.zip written by benchgen run' }]);
-    // Caps: a submission is untrusted input like any bundle.
-    if (predictionsEntry.uncompressedSize > 512 * 1024 * 1024)
-        throw new ValidationError([{ file: path, message: 'predictions.jsonl is larger than 512 MiB' }]);
-    const predictions = parsePredictions((await predictionsEntry.buffer()).toString('utf8'), `${path}!predictions.jsonl`);
-    const infoEntry = entry('run.json');
-    const info = infoEntry && infoEntry.uncompressedSize < 10 * 1024 * 1024 ? JSON.parse((await infoEntry.buffer()).toString('utf8')) : undefined;
-    return { predictions, ...(info ? { info } : {}) };
+    const { dir } = await extractBundle(path, SUBMISSION_LIMITS);
+    try {
+        const read = async (name) => {
+            try {
+                return await (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8');
+            }
+            catch (error) {
+                if (error.code === 'ENOENT' || error.code === 'EISDIR')
+                    return undefined;
+                throw error;
+            }
+        };
+        const predictionsText = await read('predictions.jsonl');
+        if (predictionsText === undefined) {
+            throw new ValidationError([{ file: path, message: 'has no predictions.jsonl', hint: 'pass a submission.zip written by benchgen run' }]);
+        }
+        const predictions = parsePredictions(predictionsText, `${path}!predictions.jsonl`);
+        const infoText = await read('run.json');
+        if (infoText === undefined)
+            return { predictions };
+        return { predictions, info: parseSavedInfo(infoText, `${path}!run.json`) };
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+}
+function parseSavedInfo(text, file) {
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (cause) {
+        throw new ValidationError([{ file, message: 'is not valid JSON', hint: 'pass a submission.zip written by benchgen run' }], undefined, { cause });
+    }
+    const result = SavedRunInfo.safeParse(json);
+    if (!result.success) {
+        throw new ValidationError(result.error.issues.map((issue) => ({ file, ...(issue.path.length ? { field: issue.path.join('.') } : {}), message: issue.message })), `${file} is not a run.json written by benchgen run:`);
+    }
+    return result.data;
+}
+/**
+ * The cases a submission covers: those of its run.json's phase and limit when it has them,
+ * else every case of the phases its predictions name.
+ */
+function casesInScope(environment, submission) {
+    const settings = submission.info?.settings;
+    if (settings) {
+        const limit = settings.limit ?? undefined;
+        // A rescored folder records "a,b" when it covered several phases.
+        const phases = settings.phase.split(',').filter(Boolean);
+        const cases = phases.flatMap((phase) => selectCases(environment, phase, limit));
+        return { cases, described: `phase "${settings.phase}"${limit === undefined ? '' : ` (first ${limit} cases)`} from the submission's run.json` };
+    }
+    const phases = [...new Set(submission.predictions.map((p) => p.phase))];
+    return { cases: phases.flatMap((phase) => environment.phases[phase] ?? []), described: `phase(s) ${phases.map((p) => `"${p}"`).join(', ')}` };
 }
 async function rescore(options) {
     const { environment, submission } = options;
@@ -104589,20 +104955,42 @@ async function rescore(options) {
         throw new BenchgenError(`the submission was made against environment hash ${savedHash.slice(0, 12)}, not ${environment.hash.slice(0, 12)} (${environment.manifest.name}@${environment.manifest.version}); ` +
             'pass --allow-hash-mismatch to score it anyway');
     }
-    const byKey = new Map();
+    const duplicates = [];
+    const byPrediction = new Map();
+    submission.predictions.forEach((prediction, i) => {
+        const key = predictionKey(prediction);
+        if (byPrediction.has(key))
+            duplicates.push({ field: `predictions[${i}]`, message: `repeats the prediction for "${key}"`, hint: 'each case may have one prediction' });
+        else
+            byPrediction.set(key, prediction);
+    });
+    if (duplicates.length > 0)
+        throw new ValidationError(duplicates, `${duplicates.length} duplicate prediction(s):`);
+    const allCases = new Set();
     for (const cases of Object.values(environment.phases))
         for (const item of cases)
-            byKey.set(`${item.phase}/${item.id}`, item);
-    const unknown = submission.predictions.filter((p) => !byKey.has(`${p.phase}/${p.id}`));
-    if (unknown.length > 0) {
-        throw new ValidationError(unknown.slice(0, 20).map((p) => ({ field: 'id', message: `prediction "${p.phase}/${p.id}" matches no case of ${environment.manifest.name}` })), `${unknown.length} prediction(s) match no case (wrong environment or phase?):`);
+            allCases.add(predictionKey(item));
+    const scope = casesInScope(environment, submission);
+    const inScope = new Set(scope.cases.map(predictionKey));
+    const outside = submission.predictions.filter((p) => !inScope.has(predictionKey(p)));
+    if (outside.length > 0) {
+        throw new ValidationError(outside.slice(0, 20).map((p) => ({
+            field: 'id',
+            message: allCases.has(predictionKey(p))
+                ? `prediction "${predictionKey(p)}" is not among the cases in scope (${scope.described})`
+                : `prediction "${predictionKey(p)}" matches no case of ${environment.manifest.name}`
+        })), `${outside.length} prediction(s) match no case in scope (wrong environment or phase?):`);
     }
     const scoring = environment.manifest.scoring;
     const scorers = await buildScorers(scoring, { root: environment.root });
     const now = new Date().toISOString();
     const records = [];
-    for (const prediction of submission.predictions) {
-        const item = byKey.get(`${prediction.phase}/${prediction.id}`);
+    for (const item of scope.cases) {
+        const prediction = byPrediction.get(predictionKey(item));
+        if (!prediction) {
+            records.push(errorRecord(item, new BenchgenError('no prediction for this case'), { attempts: 0 }));
+            continue;
+        }
         if (prediction.response === null) {
             records.push(errorRecord(item, new BenchgenError(prediction.error ?? 'no response'), { attempts: 1 }));
             continue;
@@ -104631,6 +105019,8 @@ async function rescore(options) {
     };
     const scores = aggregate(records, { durationMs: 0 });
     await writeRunFolder({ outDir: options.outDir, info, scores, records, environment });
+    // writeRunFolder leaves results.jsonl to the run, which appends it as it goes; compare reads it.
+    await writeJsonl((0,external_node_path_.join)(options.outDir, RUN_FILES.results), records);
     return { info, scores, records };
 }
 
