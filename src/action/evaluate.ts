@@ -101,6 +101,7 @@ export async function evaluate({ inputs, context, octokit, reporter, env }: Eval
       })
     } finally {
       await client.close?.()
+      await environment.dispose?.()
     }
   })
   const head: RunFolder = { dir: runDir, info: outcome.info, scores: outcome.scores, records: outcome.records }

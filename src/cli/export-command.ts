@@ -23,6 +23,8 @@ export function registerExport(program: Command, io: CliIo): void {
       const run = await readRunFolder(resolve(io.cwd, dir))
       const ref = flags.env ?? run.info.environment.source.ref
       const environment = await loadEnvironment(ref, { cwd: io.cwd, cacheDir: defaultCacheDir(io.env) })
+      // Only the manifest is needed from here on.
+      await environment.dispose?.()
       if (environment.hash !== run.info.environment.hash) {
         throw new BenchgenError(`the run was made against environment hash ${run.info.environment.hash.slice(0, 12)}, but ${ref} now has ${environment.hash.slice(0, 12)}; pass --env with the version that was evaluated`)
       }

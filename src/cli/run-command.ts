@@ -149,5 +149,6 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     return 0
   } finally {
     await client.close?.()
+    await environment.dispose?.()
   }
 }

@@ -23,7 +23,7 @@ export function registerScore(program: Command, io: CliIo): void {
       const submission = await readSubmission(resolve(io.cwd, file))
       const outDir = resolve(io.cwd, flags.out ?? `benchgen-runs/${environment.manifest.name}/rescored`)
       await mkdir(outDir, { recursive: true })
-      const result = await rescore({ environment, submission, outDir, ...(flags.allowHashMismatch ? { allowHashMismatch: true } : {}) })
+      const result = await rescore({ environment, submission, outDir, ...(flags.allowHashMismatch ? { allowHashMismatch: true } : {}) }).finally(() => environment.dispose?.())
       write(io.stdout, flags.json ? JSON.stringify(result.scores, null, 2) : runMarkdown(result.info, result.scores))
     })
 }

@@ -3,7 +3,7 @@
  * load every phase's data and the few-shot pool, build cases, check cross-references and compute
  * the content hash. Every problem is collected, with its file and line, into one result.
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join, posix } from 'node:path'
 import { describeError, formatIssue, ValidationError, type Issue } from '../errors.js'
 import { createTemplateEngine, type TemplateEngine } from '../harness/template.js'
@@ -37,12 +37,24 @@ export interface ValidationResult {
 export async function loadEnvironment(ref: string, opts: LoadOptions = {}): Promise<Environment> {
   // Resolution errors propagate as thrown (UnsafeBundleError keeps its class).
   const resolved = await resolveEnvironment(ref, opts)
-  const result = await loadFolder(resolved.root, resolved.source, opts)
+  // Bundles and downloaded repositories are extracted to a temporary folder: removed on failure
+  // here, and by the caller through dispose() once the run no longer needs the files.
+  const dispose = async (): Promise<void> => {
+    if (resolved.tempDir) await rm(resolved.tempDir, { recursive: true, force: true })
+  }
+  let result: ValidationResult
+  try {
+    result = await loadFolder(resolved.root, resolved.source, opts)
+  } catch (error) {
+    await dispose()
+    throw error
+  }
   if (!result.environment || result.errors.length > 0) {
+    await dispose()
     const n = result.errors.length
     throw new ValidationError(result.errors, `Environment "${ref}" is not valid (${n} problem${n === 1 ? '' : 's'}):`)
   }
-  return result.environment
+  return { ...result.environment, dispose }
 }
 
 /**
@@ -51,14 +63,19 @@ export async function loadEnvironment(ref: string, opts: LoadOptions = {}): Prom
  * (DownloadError), since nothing in the environment can fix a network problem.
  */
 export async function validateEnvironment(ref: string, opts: LoadOptions = {}): Promise<ValidationResult> {
-  let resolved: { root: string; source: EnvironmentSource }
+  let resolved: { root: string; source: EnvironmentSource; tempDir?: string }
   try {
     resolved = await resolveEnvironment(ref, opts)
   } catch (error) {
     if (error instanceof ValidationError) return { errors: error.issues, warnings: [] }
     throw error
   }
-  return loadFolder(resolved.root, resolved.source, opts)
+  try {
+    return await loadFolder(resolved.root, resolved.source, opts)
+  } finally {
+    // Validation only reports: an extracted bundle is not kept.
+    if (resolved.tempDir) await rm(resolved.tempDir, { recursive: true, force: true })
+  }
 }
 
 /** Where one phase's rows come from, after applying the dataset's defaults. */

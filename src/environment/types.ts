@@ -45,4 +45,6 @@ export interface Environment {
   defaultPhase: string
   /** Few-shot examples (from `harness.fewshot.phase` or `.path`), when the harness asks for them. */
   fewshotPool?: EnvCase[]
+  /** Removes the temporary folder a bundle or a downloaded repository was extracted to; call when done. */
+  dispose?: () => Promise<void>
 }
