@@ -101881,12 +101881,26 @@ async function buildScorers(scoring, ctx) {
 async function loadEnvironment(ref, opts = {}) {
     // Resolution errors propagate as thrown (UnsafeBundleError keeps its class).
     const resolved = await resolveEnvironment(ref, opts);
-    const result = await loadFolder(resolved.root, resolved.source, opts);
+    // Bundles and downloaded repositories are extracted to a temporary folder: removed on failure
+    // here, and by the caller through dispose() once the run no longer needs the files.
+    const dispose = async () => {
+        if (resolved.tempDir)
+            await (0,promises_.rm)(resolved.tempDir, { recursive: true, force: true });
+    };
+    let result;
+    try {
+        result = await loadFolder(resolved.root, resolved.source, opts);
+    }
+    catch (error) {
+        await dispose();
+        throw error;
+    }
     if (!result.environment || result.errors.length > 0) {
+        await dispose();
         const n = result.errors.length;
         throw new ValidationError(result.errors, `Environment "${ref}" is not valid (${n} problem${n === 1 ? '' : 's'}):`);
     }
-    return result.environment;
+    return { ...result.environment, dispose };
 }
 /**
  * Check an environment and collect every error and warning instead of stopping at the first.
@@ -101903,7 +101917,14 @@ async function validateEnvironment(ref, opts = {}) {
             return { errors: error.issues, warnings: [] };
         throw error;
     }
-    return loadFolder(resolved.root, resolved.source, opts);
+    try {
+        return await loadFolder(resolved.root, resolved.source, opts);
+    }
+    finally {
+        // Validation only reports: an extracted bundle is not kept.
+        if (resolved.tempDir)
+            await (0,promises_.rm)(resolved.tempDir, { recursive: true, force: true });
+    }
 }
 async function loadFolder(root, source, opts) {
     const errors = [];
@@ -104816,6 +104837,7 @@ async function runCommand(flags, io) {
     }
     finally {
         await client.close?.();
+        await environment.dispose?.();
     }
 }
 
@@ -105047,7 +105069,7 @@ function registerScore(program, io) {
         const submission = await readSubmission((0,external_node_path_.resolve)(io.cwd, file));
         const outDir = (0,external_node_path_.resolve)(io.cwd, flags.out ?? `benchgen-runs/${environment.manifest.name}/rescored`);
         await (0,promises_.mkdir)(outDir, { recursive: true });
-        const result = await rescore({ environment, submission, outDir, ...(flags.allowHashMismatch ? { allowHashMismatch: true } : {}) });
+        const result = await rescore({ environment, submission, outDir, ...(flags.allowHashMismatch ? { allowHashMismatch: true } : {}) }).finally(() => environment.dispose?.());
         write(io.stdout, flags.json ? JSON.stringify(result.scores, null, 2) : runMarkdown(result.info, result.scores));
     });
 }
@@ -105075,6 +105097,8 @@ function registerExport(program, io) {
         const run = await readRunFolder((0,external_node_path_.resolve)(io.cwd, dir));
         const ref = flags.env ?? run.info.environment.source.ref;
         const environment = await loadEnvironment(ref, { cwd: io.cwd, cacheDir: defaultCacheDir(io.env) });
+        // Only the manifest is needed from here on.
+        await environment.dispose?.();
         if (environment.hash !== run.info.environment.hash) {
             throw new BenchgenError(`the run was made against environment hash ${run.info.environment.hash.slice(0, 12)}, but ${ref} now has ${environment.hash.slice(0, 12)}; pass --env with the version that was evaluated`);
         }
