@@ -6,7 +6,7 @@ import { loadEnvironment } from '../environment/load.js'
 import { BenchgenError } from '../errors.js'
 import { exportFailures } from '../run/export.js'
 import { writeJsonAtomic, writeJsonl } from '../run/json-file.js'
-import { readRunFolder } from '../run/run-folder.js'
+import { choiceOptions, readRunFolder } from '../run/run-folder.js'
 import { write } from './io.js'
 import type { CliIo } from './io.js'
 
@@ -29,7 +29,7 @@ export function registerExport(program: Command, io: CliIo): void {
         throw new BenchgenError(`the run was made against environment hash ${run.info.environment.hash.slice(0, 12)}, but ${ref} now has ${environment.hash.slice(0, 12)}; pass --env with the version that was evaluated`)
       }
       const heldOutPhases = new Set(Object.entries(environment.manifest.phases ?? {}).filter(([, phase]) => phase.heldOut).map(([name]) => name))
-      const result = exportFailures(run.info, run.records, { heldOutPhases, includeHeldOut: flags.includeHeldOut === true })
+      const result = exportFailures(run.info, run.records, { heldOutPhases, includeHeldOut: flags.includeHeldOut === true, ...choiceOptions(environment.manifest) })
       const out = resolve(io.cwd, flags.out)
       await writeJsonl(out, result.rows)
       await writeJsonAtomic(`${out}.manifest.json`, result.manifest)

@@ -3,6 +3,7 @@
  * failures.jsonl (a fine-tune set), scores.json. Pure builders plus one writer each.
  */
 import type { ChatMessage } from '../model/types.js'
+import { allowedLetters, targetLetter } from '../scoring/choice.js'
 import type { Scores } from '../scoring/metrics.js'
 import type { CaseRecord, Prediction } from './record.js'
 import { writeJsonAtomic, writeJsonl } from './json-file.js'
@@ -21,16 +22,29 @@ export function toPredictions(records: readonly CaseRecord[]): Prediction[] {
  * as the assistant turn. Errors are left out (the model never answered), and so are held-out
  * phases unless asked for, so an evaluation set does not leak into training by default.
  */
-export function toFineTuneRows(records: readonly CaseRecord[], options: { heldOutPhases?: ReadonlySet<string>; includeHeldOut?: boolean } = {}): FineTuneRow[] {
+export function toFineTuneRows(
+  records: readonly CaseRecord[],
+  options: { heldOutPhases?: ReadonlySet<string>; includeHeldOut?: boolean; choiceLetters?: string } = {}
+): FineTuneRow[] {
   const rows: FineTuneRow[] = []
   for (const record of records) {
     if (record.status !== 'fail') continue
     if (!options.includeHeldOut && options.heldOutPhases?.has(record.phase)) continue
     const prompt: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.prompt ?? record.input }]
-    const answer = Array.isArray(record.target) ? (record.target[0] ?? '') : record.target
-    rows.push({ messages: [...prompt, { role: 'assistant', content: answer }] })
+    rows.push({ messages: [...prompt, { role: 'assistant', content: referenceAnswer(record, options.choiceLetters) }] })
   }
   return rows
+}
+
+/**
+ * The answer a model should have given. For multiple choice scored by letter, the target (an
+ * index, a letter or the choice's text) becomes its letter, as the prompt asks for.
+ */
+function referenceAnswer(record: CaseRecord, choiceLetters: string | undefined): string {
+  const target = Array.isArray(record.target) ? (record.target[0] ?? '') : record.target
+  if (choiceLetters === undefined) return target
+  const allowed = allowedLetters(choiceLetters, record.choices)
+  return targetLetter(target, allowed, record.choices) ?? target
 }
 
 /** Sorted keys, so two scores.json files diff cleanly. */

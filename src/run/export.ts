@@ -36,11 +36,15 @@ export interface ExportResult {
 }
 
 /** The failing cases of a run as fine-tune rows, with the manifest of what was exported. */
-export function exportFailures(info: RunInfo, records: readonly CaseRecord[], options: { heldOutPhases: ReadonlySet<string>; includeHeldOut: boolean; now?: Date }): ExportResult {
+export function exportFailures(
+  info: RunInfo,
+  records: readonly CaseRecord[],
+  options: { heldOutPhases: ReadonlySet<string>; includeHeldOut: boolean; choiceLetters?: string; now?: Date }
+): ExportResult {
   const failing = records.filter((record) => record.status === 'fail')
   const chosen = failing.filter((record) => options.includeHeldOut || !options.heldOutPhases.has(record.phase))
   return {
-    rows: toFineTuneRows(chosen, { includeHeldOut: true }),
+    rows: toFineTuneRows(chosen, { includeHeldOut: true, ...(options.choiceLetters === undefined ? {} : { choiceLetters: options.choiceLetters }) }),
     skippedHeldOut: failing.length - chosen.length,
     manifest: {
       schemaVersion: 1,

@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Environment } from '../environment/types.js'
 import { renderReport } from '../report/html.js'
+import { scorerNames } from '../scoring/registry.js'
 import { toJUnit } from '../report/junit.js'
 import type { Scores } from '../scoring/metrics.js'
 import { orderRecords, toFineTuneRows, writeFailures, writePredictions, writeScores } from './artifacts.js'
@@ -47,7 +48,7 @@ export async function writeRunFolder(input: RunFolderInput): Promise<void> {
   await writeJsonAtomic(join(outDir, RUN_FILES.info), info)
   await writeScores(join(outDir, RUN_FILES.scores), scores)
   await writePredictions(join(outDir, RUN_FILES.predictions), records)
-  await writeFailures(join(outDir, RUN_FILES.failures), toFineTuneRows(records, { heldOutPhases }))
+  await writeFailures(join(outDir, RUN_FILES.failures), toFineTuneRows(records, { heldOutPhases, ...choiceOptions(input.environment.manifest) }))
   await writeSubmission(join(outDir, RUN_FILES.submission), { info, records })
   await writeFile(join(outDir, RUN_FILES.junit), toJUnit(info, records))
   await writeFile(join(outDir, RUN_FILES.report), renderReport({ info, scores, records }))
@@ -85,4 +86,13 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   await read(RUN_FILES.results)
   const { records } = await readResults(join(dir, RUN_FILES.results))
   return { dir, info: infoResult.data, scores, records }
+}
+
+/** When the primary scorer reads choice letters, training answers are letters too. */
+export function choiceOptions(manifest: Pick<Environment['manifest'], 'scoring'>): { choiceLetters?: string } {
+  const { scorers, primary } = manifest.scoring
+  const names = scorerNames(scorers)
+  const index = primary === undefined ? 0 : names.indexOf(primary)
+  const scorer = scorers[index]
+  return scorer?.type === 'choice' ? { choiceLetters: scorer.letters } : {}
 }
