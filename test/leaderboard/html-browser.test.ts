@@ -2,16 +2,15 @@
  * The leaderboard page in a real Chromium, opened from file://: sorted by clicking column
  * headers, hostile names shown as text, nothing loaded from the network.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addRun } from '../../src/leaderboard/board.js'
 import { renderLeaderboardHtml } from '../../src/leaderboard/html.js'
 import { emptyLeaderboard, type Leaderboard } from '../../src/leaderboard/schema.js'
-import { CHROMIUM_SKIP_REASON, hasChromium, launchBrowser } from '../helpers/browser.js'
+import { CHROMIUM_SKIP_REASON, hasChromium, launchBrowser, openHtml } from '../helpers/browser.js'
 import { HASH_B, makeRun, type RunSpec } from './fixtures.js'
 
 const OUT_DIR = resolve('test-output')
@@ -46,20 +45,10 @@ describe.skipIf(!hasChromium)(`leaderboard.html in Chromium${hasChromium ? '' : 
 
   it('sorts by a column when its header is clicked, and back when clicked again', async () => {
     const board: Leaderboard = SPECS.reduce((b, spec) => addRun(b, makeRun(spec)), emptyLeaderboard())
-    const file = join(dir, 'leaderboard.html')
-    writeFileSync(file, renderLeaderboardHtml(board))
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    page.setDefaultTimeout(5_000)
-    const requests: string[] = []
-    const problems: string[] = []
-    page.on('request', (r) => requests.push(r.url()))
-    page.on('pageerror', (e) => problems.push(e.message))
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`)
-      void d.dismiss()
+    const { page, requests, dialogs, problems } = await openHtml(browser, dir, renderLeaderboardHtml(board), 'leaderboard', {
+      viewport: { width: 1280, height: 800 },
+      readySelector: 'body[data-ready=true]'
     })
-    await page.goto(pathToFileURL(file).href)
-    await page.waitForSelector('body[data-ready=true]')
 
     // Ranked by score at first. bravo ran on an older environment hash than the newest run (delta's), so it is flagged.
     expect(await order(page)).toEqual(['bravo', 'alpha', 'delta', 'charlie'])
@@ -87,6 +76,7 @@ describe.skipIf(!hasChromium)(`leaderboard.html in Chromium${hasChromium ? '' : 
 
     await page.screenshot({ path: join(OUT_DIR, 'leaderboard.png'), fullPage: true })
     expect(problems).toEqual([])
+    expect(dialogs).toEqual([])
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined')
     expect(await page.evaluate('document.scripts.length')).toBe(2)
     for (const url of requests) expect(url).toMatch(/^(file|data):/)

@@ -3,26 +3,18 @@
  * case expanded to show both runs' answers, and watched for network requests, dialogs, scripts
  * and CSP complaints.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compareRuns } from '../../src/compare/compare.js'
 import { renderCompareReport } from '../../src/report/compare-html.js'
 import { runsFromBlocks, THREE_RUNS, TWO_RUNS } from '../compare/fixtures.js'
-import { CHROMIUM_SKIP_REASON, hasChromium, launchBrowser } from '../helpers/browser.js'
+import { CHROMIUM_SKIP_REASON, hasChromium, launchBrowser, openHtml, type Opened } from '../helpers/browser.js'
 
 const OUT_DIR = resolve('test-output')
 const HOSTILE_RESPONSE = '</pre></details><script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2">\nAnswer: 1'
-
-interface Opened {
-  page: Page
-  requests: string[]
-  dialogs: string[]
-  problems: string[]
-}
 
 if (!hasChromium) console.warn(`compare.html browser tests ${CHROMIUM_SKIP_REASON}`)
 
@@ -41,24 +33,7 @@ describe.skipIf(!hasChromium)(`compare.html in Chromium${hasChromium ? '' : ` ($
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  async function open(html: string, name: string): Promise<Opened> {
-    const file = join(dir, `${name}.html`)
-    writeFileSync(file, html)
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    page.setDefaultTimeout(5_000)
-    const opened: Opened = { page, requests: [], dialogs: [], problems: [] }
-    page.on('request', (r) => opened.requests.push(r.url()))
-    page.on('dialog', (d) => {
-      opened.dialogs.push(d.message())
-      void d.dismiss()
-    })
-    page.on('pageerror', (e) => opened.problems.push(`pageerror: ${e.message}`))
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') opened.problems.push(`console.${m.type()}: ${m.text()}`)
-    })
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
-    return opened
-  }
+  const open = (html: string, name: string): Promise<Opened> => openHtml(browser, dir, html, name)
 
   /** Nothing left the file, no dialog opened, nothing ran, nothing was blocked. */
   async function expectClean(o: Opened): Promise<void> {

@@ -2,17 +2,16 @@
  * The report page in a real browser: opened from file://, filtered, searched, expanded, compared
  * with a baseline, and watched for network requests, dialogs and stray scripts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderReport, type ReportInput } from '../../src/report/html.js'
 import type { CaseRecord, CaseStatus } from '../../src/run/record.js'
 import type { RunInfo } from '../../src/run/run-info.js'
 import type { Scores } from '../../src/scoring/metrics.js'
-import { CHROMIUM_SKIP_REASON, hasChromium, launchBrowser } from '../helpers/browser.js'
+import { CHROMIUM_SKIP_REASON, hasChromium, launchBrowser, openHtml, type Opened } from '../helpers/browser.js'
 
 const OUT_DIR = resolve('test-output')
 const HOSTILE_RESPONSE =
@@ -168,13 +167,6 @@ function reportInput(n: number, withBaseline: boolean): ReportInput {
   return input
 }
 
-interface Opened {
-  page: Page
-  requests: string[]
-  dialogs: string[]
-  problems: string[]
-}
-
 if (!hasChromium) console.warn(`report.html browser tests ${CHROMIUM_SKIP_REASON}`)
 
 describe.skipIf(!hasChromium)(`report.html in Chromium${hasChromium ? '' : ` (${CHROMIUM_SKIP_REASON})`}`, () => {
@@ -193,25 +185,8 @@ describe.skipIf(!hasChromium)(`report.html in Chromium${hasChromium ? '' : ` (${
   })
 
   /** Writes the page to a file, opens it via file:// and records everything suspicious. */
-  async function open(html: string, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Opened> {
-    const file = join(dir, `${name}.html`)
-    writeFileSync(file, html)
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme })
-    page.setDefaultTimeout(5_000)
-    const opened: Opened = { page, requests: [], dialogs: [], problems: [] }
-    page.on('request', (r) => opened.requests.push(r.url()))
-    page.on('dialog', (d) => {
-      opened.dialogs.push(d.message())
-      void d.dismiss()
-    })
-    page.on('pageerror', (e) => opened.problems.push(`pageerror: ${e.message}`))
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') opened.problems.push(`console.${m.type()}: ${m.text()}`)
-    })
-    await page.goto(pathToFileURL(file).href)
-    await page.waitForSelector('html[data-ready=true]', { timeout: 20_000 })
-    return opened
-  }
+  const open = (html: string, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Opened> =>
+    openHtml(browser, dir, html, name, { colorScheme, readySelector: 'html[data-ready=true]', readyTimeout: 20_000 })
 
   /** Clicks a case's id and returns its detail row. */
   async function openCase(page: Page, caseId: string): Promise<Locator> {
