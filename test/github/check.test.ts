@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { regressionAnnotations, type Annotation } from '../../src/github/annotations.js'
 import { reportCheck } from '../../src/github/check.js'
-import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-api-server.js'
-import { REPO, caseRecord, octokitFor } from './fixtures.js'
+import { REPO, caseRecord, octokitFor , useGitHubApiServer } from './fixtures.js'
 
 const SHA = 'c0ffee0000000000000000000000000000000001'
 
@@ -11,18 +10,10 @@ function annotations(count: number): Annotation[] {
 }
 
 describe('reportCheck', () => {
-  let server: GitHubApiServer
-  beforeEach(async () => {
-    server = await startGitHubApiServer()
-  })
-  afterEach(async () => {
-    await server.close()
-    // Every endpoint the code called is one the server implements (as GitHub does).
-    expect(server.requests.filter((r) => r.unhandled)).toEqual([])
-  })
+  const server = useGitHubApiServer()
 
   it('creates a completed check run and sends 120 annotations in 3 requests of at most 50', async () => {
-    const result = await reportCheck(octokitFor(server.url), {
+    const result = await reportCheck(octokitFor(server().url), {
       repo: REPO,
       sha: SHA,
       name: 'benchgen / arith',
@@ -35,38 +26,38 @@ describe('reportCheck', () => {
     })
 
     expect(result).toMatchObject({ used: 'check', annotations: 120 })
-    const writes = server.requests.filter((r) => r.method !== 'GET')
+    const writes = server().requests.filter((r) => r.method !== 'GET')
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /repos/octo/demo/check-runs', `PATCH /repos/octo/demo/check-runs/${result.id}`, `PATCH /repos/octo/demo/check-runs/${result.id}`])
     const sizes = writes.map((r) => ((r.body as { output: { annotations: unknown[] } }).output.annotations ?? []).length)
     expect(sizes).toEqual([50, 50, 20])
-    const [run] = server.state.checkRuns
+    const [run] = server().state.checkRuns
     expect(run).toMatchObject({ head_sha: SHA, name: 'benchgen / arith', status: 'completed', conclusion: 'failure', details_url: 'https://github.com/octo/demo/actions/runs/7' })
     expect(run!.output.annotations.map((a) => a.start_line)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
     expect(run!.output.annotations[0]).toMatchObject({ path: 'evals/arith/data/test.jsonl', end_line: 1, annotation_level: 'warning', title: 'Regressed: q1' })
     expect(run!.output.title).toBe('Score 71.0% (−4.0 points): regressed')
     expect(run!.output.text).toBe('details')
-    expect(server.state.statuses).toHaveLength(0)
+    expect(server().state.statuses).toHaveLength(0)
   })
 
   it('without annotations makes exactly one request', async () => {
-    const result = await reportCheck(octokitFor(server.url), { repo: REPO, sha: SHA, name: 'benchgen', conclusion: 'success', title: 'ok', summary: 'ok' })
+    const result = await reportCheck(octokitFor(server().url), { repo: REPO, sha: SHA, name: 'benchgen', conclusion: 'success', title: 'ok', summary: 'ok' })
     expect(result).toMatchObject({ used: 'check', annotations: 0 })
-    expect(server.requests).toHaveLength(1)
+    expect(server().requests).toHaveLength(1)
   })
 
   it('cuts a summary over 65,535 characters so the API accepts it', async () => {
     const summary = `<details>\n\n\`\`\`\n${'x'.repeat(80)}\n`.repeat(1000)
-    const result = await reportCheck(octokitFor(server.url), { repo: REPO, sha: SHA, name: 'benchgen', conclusion: 'neutral', title: 't', summary })
+    const result = await reportCheck(octokitFor(server().url), { repo: REPO, sha: SHA, name: 'benchgen', conclusion: 'neutral', title: 't', summary })
     expect(result.used).toBe('check')
-    const stored = server.state.checkRuns[0]!.output.summary
+    const stored = server().state.checkRuns[0]!.output.summary
     expect(stored.length).toBeLessThanOrEqual(65_535)
     expect(stored).toContain("Cut to fit the check run's size limit")
   })
 
   it('falls back to a commit status when the token cannot write checks', async () => {
-    server.state.forbid.checks = 'writes'
+    server().state.forbid.checks = 'writes'
     const title = `Score 71.0%: regressed by 4.0 points; ${'very long explanation '.repeat(10)}`
-    const result = await reportCheck(octokitFor(server.url), {
+    const result = await reportCheck(octokitFor(server().url), {
       repo: REPO,
       sha: SHA,
       name: 'benchgen / arith',
@@ -78,8 +69,8 @@ describe('reportCheck', () => {
     })
     expect(result).toMatchObject({ used: 'status', annotations: 0 })
     expect(result.reason).toContain('check run refused')
-    expect(server.state.checkRuns).toHaveLength(0)
-    const [status] = server.state.statuses
+    expect(server().state.checkRuns).toHaveLength(0)
+    const [status] = server().state.statuses
     expect(status).toMatchObject({ sha: SHA, state: 'failure', context: 'benchgen / arith', target_url: 'https://github.com/octo/demo/actions/runs/7' })
     expect(status!.description!.length).toBe(140)
     expect(status!.description!.endsWith('…')).toBe(true)
@@ -90,18 +81,18 @@ describe('reportCheck', () => {
     ['neutral', 'success'],
     ['failure', 'failure']
   ] as const)('maps conclusion %s to status state %s', async (conclusion, state) => {
-    server.state.forbid.checks = 'all'
-    await reportCheck(octokitFor(server.url), { repo: REPO, sha: SHA, name: 'b', conclusion, title: 't', summary: 's' })
-    expect(server.state.statuses[0]!.state).toBe(state)
+    server().state.forbid.checks = 'all'
+    await reportCheck(octokitFor(server().url), { repo: REPO, sha: SHA, name: 'b', conclusion, title: 't', summary: 's' })
+    expect(server().state.statuses[0]!.state).toBe(state)
   })
 
   it('reports forbidden when both the check run and the status are refused', async () => {
-    server.state.forbid.checks = 'writes'
-    server.state.forbid.statuses = 'writes'
-    const result = await reportCheck(octokitFor(server.url), { repo: REPO, sha: SHA, name: 'b', conclusion: 'failure', title: 't', summary: 's' })
+    server().state.forbid.checks = 'writes'
+    server().state.forbid.statuses = 'writes'
+    const result = await reportCheck(octokitFor(server().url), { repo: REPO, sha: SHA, name: 'b', conclusion: 'failure', title: 't', summary: 's' })
     expect(result.used).toBe('forbidden')
     expect(result.reason).toMatch(/check run refused: .*; commit status refused: /)
-    expect(server.state.statuses).toHaveLength(0)
+    expect(server().state.statuses).toHaveLength(0)
   })
 })
 

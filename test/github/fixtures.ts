@@ -2,13 +2,34 @@
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { createOctokit, type Octokit } from '../../src/github/octokit.js'
+import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-api-server.js'
 import type { CaseRecord } from '../../src/run/record.js'
 import type { RunInfo } from '../../src/run/run-info.js'
 
 export const HASH = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90'
 export const MODEL = 'llama3.2-3b@127.0.0.1-11434'
 export const REPO = { owner: 'octo', repo: 'demo' }
+
+/**
+ * A fresh local GitHub API server for each test of the calling suite; after each test, every
+ * endpoint the code called must be one the server implements (as GitHub does).
+ */
+export function useGitHubApiServer(): () => GitHubApiServer {
+  let server: GitHubApiServer | undefined
+  beforeEach(async () => {
+    server = await startGitHubApiServer()
+  })
+  afterEach(async () => {
+    await server?.close()
+    expect(server?.requests.filter((r) => r.unhandled)).toEqual([])
+  })
+  return () => {
+    if (!server) throw new Error('the GitHub API server starts in beforeEach')
+    return server
+  }
+}
 
 export function octokitFor(url: string, token = 'test-token'): Octokit {
   return createOctokit(token, url)

@@ -1,40 +1,31 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { currentLabels, hasLabel } from '../../src/github/labels.js'
-import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-api-server.js'
-import { REPO, octokitFor } from './fixtures.js'
+import { REPO, octokitFor , useGitHubApiServer } from './fixtures.js'
 
 describe('labels', () => {
-  let server: GitHubApiServer
-  beforeEach(async () => {
-    server = await startGitHubApiServer()
-  })
-  afterEach(async () => {
-    await server.close()
-    // Every endpoint the code called is one the server implements (as GitHub does).
-    expect(server.requests.filter((r) => r.unhandled)).toEqual([])
-  })
+  const server = useGitHubApiServer()
 
   it('sees a label added after the event (a re-run), through the API', async () => {
-    server.state.labels[42] = ['bug', 'Accept-Regression']
-    const octokit = octokitFor(server.url)
+    server().state.labels[42] = ['bug', 'Accept-Regression']
+    const octokit = octokitFor(server().url)
     expect(await hasLabel(octokit, REPO, 42, 'accept-regression', ['bug'])).toBe(true)
     expect(await currentLabels(octokit, REPO, 42, ['bug'])).toEqual({ labels: ['bug', 'Accept-Regression'], source: 'api' })
   })
 
   it('sees a label removed after the event, through the API', async () => {
-    server.state.labels[42] = []
-    expect(await hasLabel(octokitFor(server.url), REPO, 42, 'accept-regression', ['accept-regression'])).toBe(false)
+    server().state.labels[42] = []
+    expect(await hasLabel(octokitFor(server().url), REPO, 42, 'accept-regression', ['accept-regression'])).toBe(false)
   })
 
   it('reads every page of labels', async () => {
-    server.state.labels[42] = [...Array.from({ length: 120 }, (_, i) => `area/${i}`), 'accept-regression']
-    expect(await hasLabel(octokitFor(server.url), REPO, 42, 'accept-regression', [])).toBe(true)
-    expect(server.requests).toHaveLength(2)
+    server().state.labels[42] = [...Array.from({ length: 120 }, (_, i) => `area/${i}`), 'accept-regression']
+    expect(await hasLabel(octokitFor(server().url), REPO, 42, 'accept-regression', [])).toBe(true)
+    expect(server().requests).toHaveLength(2)
   })
 
   it('falls back to the payload when the token may not read labels', async () => {
-    server.state.forbid.labels = 'all'
-    const octokit = octokitFor(server.url)
+    server().state.forbid.labels = 'all'
+    const octokit = octokitFor(server().url)
     expect(await currentLabels(octokit, REPO, 42, ['accept-regression'])).toEqual({ labels: ['accept-regression'], source: 'payload' })
     expect(await hasLabel(octokit, REPO, 42, 'accept-regression', ['accept-regression'])).toBe(true)
     expect(await hasLabel(octokit, REPO, 42, '  ', ['accept-regression'])).toBe(false)
